@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# ci/test.sh: the README's test command. Runs every test of the project on a
+# fresh machine (set-up included):
+#   1. release build (g++, -Wall -Wextra -Werror on our code, CUDA when nvcc is
+#      found) and its CTest suite;
+#   2. sanitizer build (clang, ASan+UBSan, libFuzzer targets): the same unit
+#      tests under the sanitizers, then a short smoke of every fuzz target;
+#   3. pytest (Python parts and the cross-checks against torch_to_nnef, tract
+#      and the Khronos nnef parser, using the release build's tools).
+# Ends with the runners' own summary lines. RNNCONF_FUZZ_SECONDS (default 30)
+# sets each fuzz smoke's length; RNNCONF_SKIP_SANITIZERS=1 skips step 2 (local use only).
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$RNNCONF_ROOT"
+"$RNNCONF_ROOT/ci/setup.sh" || exit 1
+
+logdir="$RNNCONF_ROOT/build/test-logs"
+mkdir -p "$logdir"
+failed=()
+summaries=()
+count_pass=0; count_fail=0; count_skip=0
+
+run_ctest() {  # run_ctest PRESET
+  local log="$logdir/ctest-$1.log"
+  ctest --preset "$1" -j2 --timeout 600 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]}
+  summaries+=("ctest ($1): $(grep -E 'tests passed|tests failed' "$log" | tail -n1)")
+  local total nfail nskip
+  total=$(grep -oE 'out of [0-9]+' "$log" | tail -n1 | grep -oE '[0-9]+' || echo 0)
+  nfail=$(grep -oE '[0-9]+ tests failed' "$log" | tail -n1 | grep -oE '^[0-9]+' || echo 0)
+  nskip=$(grep -cE '\(Skipped\)$' "$log" || true)
+  count_pass=$((count_pass + ${total:-0} - ${nfail:-0} - ${nskip:-0}))
+  count_fail=$((count_fail + ${nfail:-0})); count_skip=$((count_skip + ${nskip:-0}))
+  ((rc == 0)) || failed+=("ctest $1")
+}
+
+rnnconf_log "release build"
+cmake --preset release >"$logdir/configure-release.log" 2>&1 || { cat "$logdir/configure-release.log"; exit 1; }
+cmake --build --preset release -j2 || exit 1
+run_ctest release
+
+if [ "${RNNCONF_SKIP_SANITIZERS:-0}" != 1 ]; then
+  rnnconf_log "sanitizer build (clang, ASan+UBSan, libFuzzer)"
+  cmake --preset fuzz >"$logdir/configure-fuzz.log" 2>&1 || { cat "$logdir/configure-fuzz.log"; exit 1; }
+  cmake --build --preset fuzz -j2 || exit 1
+  run_ctest fuzz
+  secs="${RNNCONF_FUZZ_SECONDS:-30}"
+  for fz in "$RNNCONF_ROOT"/build/fuzz/nnef/fuzz_*; do
+    [ -x "$fz" ] || continue
+    name="$(basename "$fz")"; name="${name#fuzz_}"
+    work="$RNNCONF_ROOT/build/fuzz/corpus-work/$name"
+    mkdir -p "$work"
+    rnnconf_log "fuzz smoke: $name for ${secs}s"
+    if "$fz" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+         -artifact_prefix="$logdir/$name-" "$work" "$RNNCONF_ROOT/nnef/fuzz/corpus/$name" \
+         >"$logdir/fuzz-$name.log" 2>&1; then
+      summaries+=("fuzz $name: $(grep -E '^stat::number_of_executed_units' "$logdir/fuzz-$name.log" | awk '{print $2}') executions, no crash")
+    else
+      tail -n 40 "$logdir/fuzz-$name.log"
+      failed+=("fuzz $name")
+      summaries+=("fuzz $name: FAILED (see $logdir/fuzz-$name.log)")
+    fi
+  done
+fi
+
+rnnconf_log "pytest"
+pydirs=()
+for d in core nnef goldens conformance emitter reference_cpu tools; do [ -d "$d" ] && pydirs+=("$d"); done
+RNNCONF_BUILD_DIR="$RNNCONF_ROOT/build/release" "$RNNCONF_PYTHON" -m pytest -q -p no:cacheprovider -rs \
+  "${pydirs[@]}" 2>&1 | tee "$logdir/pytest.log"
+rc=${PIPESTATUS[0]}
+pyline=$(grep -E '[0-9]+ (passed|failed|error)' "$logdir/pytest.log" | tail -n1)
+summaries+=("pytest: $pyline")
+pynum() { echo "$pyline" | grep -oE "[0-9]+ $1" | grep -oE '^[0-9]+' || echo 0; }
+count_pass=$((count_pass + $(pynum passed))); count_skip=$((count_skip + $(pynum skipped)))
+count_fail=$((count_fail + $(pynum failed) + $(pynum error)))
+[ -n "$pyline" ] || { failed+=("pytest (ran no test)"); }
+((rc == 0)) || failed+=("pytest")
+
+echo
+echo "==== rnnconf test summary ===="
+printf '%s\n' "${summaries[@]}"
+((${#failed[@]})) && echo "FAILED: ${failed[*]}"
+echo "tests: $count_pass passed, $count_fail failed, $count_skip skipped"
+((${#failed[@]} == 0))

@@ -1,0 +1,29 @@
+// Formatting of rnnconf::Error locations.
+#include "rnnconf/core/error.hpp"
+
+namespace rnnconf {
+
+std::string SourceLocation::str() const {
+  std::string s = file;
+  if (line > 0) {
+    s += ":" + std::to_string(line);
+    if (column > 0) s += ":" + std::to_string(column);
+  } else if (offset >= 0) {
+    s += "@" + std::to_string(offset);
+  }
+  return s;
+}
+
+namespace {
+std::string compose(const SourceLocation& where, const std::string& message) {
+  std::string loc = where.str();
+  return loc.empty() ? message : loc + ": " + message;
+}
+}  // namespace
+
+Error::Error(std::string message) : std::runtime_error(message), message_(std::move(message)) {}
+
+Error::Error(SourceLocation where, std::string message)
+    : std::runtime_error(compose(where, message)), where_(std::move(where)), message_(std::move(message)) {}
+
+}  // namespace rnnconf
