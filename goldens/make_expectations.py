@@ -1,0 +1,117 @@
+"""Write conformance/expectations.json from generated goldens and known diagnoses.
+
+  python goldens/make_expectations.py [--data goldens/data] [--check]
+
+Each failing or mistrusted case must match exactly one diagnosis below (a
+predicate on its spec and meta.json, plus a one-line reason); a failing case that
+matches none stops the script: a new failure needs a human diagnosis first (add it
+here, with the evidence, e.g. from goldens/explain_failures.py). The reason of each
+entry carries the case's own measured numbers (which output, how large).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import expectations  # noqa: E402
+import policy  # noqa: E402
+from rnnspec import parse  # noqa: E402
+
+FIRST_SEEN = "torch_to_nnef 0.24.12, tract 0.23.9, torch 2.15.0"
+
+
+def _worst(meta) -> str:
+    outs = meta["tract_vs_truth"]["outputs"]
+    return ", ".join(f"{j['output']} {j['e_ours']:.2g}" for j in outs if not j["passed"])
+
+
+def _first_line(text: str) -> str:
+    text = text.split("Stack backtrace:")[0]
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    # tract errors: the innermost "N: ..." line of "Caused by:" is the telling one
+    causes = [ln for ln in lines if ln[:1].isdigit() and ": " in ln]
+    return (causes[-1].split(": ", 1)[1] if causes else lines[0])[:160]
+
+
+# (verdict, predicate(spec, meta), reason(spec, meta))
+DIAGNOSES = [
+    ("FAIL_NUMERIC",
+     lambda s, m: s.bidirectional and s.state and not s.proj,
+     lambda s, m: "t2n slices h0/c0[k] for both directions of layer k (PyTorch: [k*2+d]); "
+                  f"tract vs truth max|err| {_worst(m)}; vs that hypothesis <2e-7 "
+                  "(goldens/explain_failures.py)"),
+    ("FAIL_TRACT_RUN",
+     lambda s, m: s.proj and s.bidirectional and not s.aten,
+     lambda s, m: f"t2n emits rnn_bidi_pack(shape = 2*H = {2 * s.H}) for proj_size {s.proj} "
+                  f"(needs 2*P = {2 * s.proj}); tract refuses the reshape: "
+                  f"'{_first_line(m['tract']['error'])}'"),
+    ("FAIL_TRACT_RUN",
+     lambda s, m: s.proj and s.aten and not s.bidirectional and s.layers == 1,
+     lambda s, m: "aten::lstm handler ignores proj (adapter has proj_size = 0, w_hr dropped) "
+                  "and emits plain `lstm` with W_h* [1,H,P]; tract: "
+                  f"'{_first_line(m['tract']['error'])}'"),
+    ("FAIL_EXPORT",
+     lambda s, m: s.proj and s.aten and (s.bidirectional or s.layers > 1),
+     lambda s, m: "aten::lstm adapter reads the flat list 4 (2) per direction ignoring w_hr, "
+                  "so w_hr_l0 is taken as the next weight_ih: "
+                  f"'{m['export']['error'][:120]}'"),
+    ("FAIL_EXPORT",
+     lambda s, m: s.cell and s.kind == "lstm" and not s.state and not s.aten,
+     lambda s, m: "LSTMCellExtractor._call_original_mod_with_args (custom_extractors/rnn.py:450) "
+                  "does mod(args[0], (args[1], args[2])) even when LSTMCell is called "
+                  f"without state: '{m['export']['error'][:80]}'"),
+    ("MISTRUSTED",
+     lambda s, m: m["mistrusted"],
+     lambda s, m: f"{m['mistrust_fraction']:.0%} of the h-like truth elements are "
+                  + ("exactly 0 after relu" if s.kind == "rnn_relu" else "saturated (|h|>0.999)")
+                  + f" (> {policy.mistrust_threshold(s.kind):.0%}); tract itself "
+                  + ("passes the policy" if all(j["passed"] for j in
+                                                m.get("tract_vs_truth", {}).get("outputs", []))
+                     else "fails")),
+]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", type=Path, default=HERE / "data")
+    ap.add_argument("--check", action="store_true",
+                    help="exit 1 if the file differs from what the data and diagnoses give")
+    args = ap.parse_args()
+    entries, undiagnosed = [], []
+    for meta_path in sorted(args.data.glob("*/meta.json")):
+        meta = json.loads(meta_path.read_text())
+        verdict = meta["verdict"]
+        if verdict == "PASS":
+            continue
+        spec = parse(meta["name"])
+        hits = [(v, r) for v, pred, r in DIAGNOSES if v == verdict and pred(spec, meta)]
+        if len(hits) != 1:
+            undiagnosed.append(f"{meta['name']} {verdict} ({len(hits)} diagnoses match)")
+            continue
+        entries.append({"case": meta["name"], "verdict": verdict,
+                        "reason": hits[0][1](spec, meta), "first_seen": FIRST_SEEN})
+    if undiagnosed:
+        print("no unique diagnosis for:\n  " + "\n  ".join(undiagnosed), file=sys.stderr)
+        return 1
+    text = ('{"version": 1, "entries": [\n'
+            + ",\n".join(json.dumps(e) for e in entries) + "\n]}\n")
+    if args.check:
+        if expectations.PATH.read_text() != text:
+            print(f"{expectations.PATH} is stale: run goldens/make_expectations.py", file=sys.stderr)
+            return 1
+        return 0
+    expectations.PATH.write_text(text)
+    counts: dict[str, int] = {}
+    for e in entries:
+        counts[e["verdict"]] = counts.get(e["verdict"], 0) + 1
+    print(f"wrote {expectations.PATH}: {len(entries)} entries {counts}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

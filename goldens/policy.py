@@ -1,0 +1,107 @@
+"""The comparison policy in Python: judge an output against the float64 truth.
+
+The constants and their reasoning live in conformance/POLICY.md (a JSON block,
+shared with the C++ runner); this file only reads them and applies them.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, asdict
+from pathlib import Path
+
+import numpy as np
+
+POLICY_MD = Path(__file__).resolve().parent.parent / "conformance" / "POLICY.md"
+
+
+def load_constants(path: Path = POLICY_MD) -> dict:
+    """The JSON block of POLICY.md (the one fenced ```json block)."""
+    text = path.read_text()
+    blocks = re.findall(r"```json\n(.*?)```", text, flags=re.S)
+    if len(blocks) != 1:
+        raise ValueError(f"{path}: expected exactly one ```json block, found {len(blocks)}")
+    return json.loads(blocks[0])
+
+
+CONST = load_constants()
+
+
+def floor_a(I: int, H: int, T: int, layers: int, bidi: bool, c: float = CONST["c"]) -> float:
+    """A = c * ceil(log2(acc_len * T)) * eps_f32 * layers * (1 + bidi), acc_len = I + H."""
+    acc_len = I + H
+    return c * math.ceil(math.log2(acc_len * T)) * CONST["eps_f32"] * layers * (1 + int(bidi))
+
+
+def floor_for_spec(spec) -> float:
+    if spec.cell:
+        return floor_a(spec.I, spec.H, 1, 1, False)
+    return floor_a(spec.I, spec.H, spec.T, spec.layers, spec.bidirectional)
+
+
+def ulp_distance_f32(x: np.ndarray, t64: np.ndarray) -> np.ndarray:
+    """|ordinal(x) - ordinal(round_f32(t))| on the float32 bit patterns."""
+    def ordinal(a):
+        i = a.astype(np.float32).view(np.int32).astype(np.int64)
+        return np.where(i < 0, np.int64(-(2**31)) - i, i)
+    return np.abs(ordinal(x) - ordinal(t64.astype(np.float32)))
+
+
+@dataclass
+class Judgement:
+    output: str
+    passed: bool
+    reason: str            # "" when passed
+    e_ours: float | None
+    e_torch: float
+    bound: float
+    ulp_max: int | None
+    ulp_p99: float | None
+
+
+def judge(output: str, ours: np.ndarray, torch_f32: np.ndarray, truth: np.ndarray,
+          floor: float) -> Judgement:
+    """Apply the policy to one output tensor."""
+    truth = np.asarray(truth, dtype=np.float64)
+    e_torch = float(np.max(np.abs(torch_f32.astype(np.float64) - truth))) if truth.size else 0.0
+    bound = max(CONST["R"] * e_torch, floor)
+    if tuple(ours.shape) != tuple(truth.shape):
+        return Judgement(output, False, f"shape {list(ours.shape)} != {list(truth.shape)}",
+                         None, e_torch, bound, None, None)
+    o64 = ours.astype(np.float64)
+    bad = ~np.isfinite(o64) & np.isfinite(truth)
+    if bad.any():
+        return Judgement(output, False, f"{int(bad.sum())} NaN/Inf elements", None, e_torch,
+                         bound, None, None)
+    e_ours = float(np.max(np.abs(o64 - truth))) if truth.size else 0.0
+    ulps = ulp_distance_f32(ours, truth)
+    ulp_max = int(ulps.max()) if ulps.size else 0
+    ulp_p99 = float(np.percentile(ulps, CONST["ulp_percentile"])) if ulps.size else 0.0
+    ok = e_ours <= bound
+    reason = "" if ok else f"max|err| {e_ours:.3g} > bound {bound:.3g}"
+    return Judgement(output, ok, reason, e_ours, e_torch, bound, ulp_max, ulp_p99)
+
+
+def mistrust_fraction(kind: str, h_like: list[np.ndarray]) -> float:
+    """Fraction of uninformative elements in the h-like truth outputs (see POLICY.md)."""
+    flat = np.concatenate([np.asarray(a, dtype=np.float64).ravel() for a in h_like])
+    if flat.size == 0:
+        return 1.0
+    if kind == "rnn_relu":
+        bad = flat == 0.0
+    else:
+        bad = np.abs(flat) > CONST["mistrust_saturation_abs"]
+    return float(bad.mean())
+
+
+def mistrust_threshold(kind: str) -> float:
+    return CONST["mistrust_fraction_relu" if kind == "rnn_relu" else "mistrust_fraction"]
+
+
+def is_mistrusted(kind: str, h_like: list[np.ndarray]) -> bool:
+    return mistrust_fraction(kind, h_like) > mistrust_threshold(kind)
+
+
+def as_dict(j: Judgement) -> dict:
+    return asdict(j)
