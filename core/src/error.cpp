@@ -5,11 +5,18 @@ namespace rnnconf {
 
 std::string SourceLocation::str() const {
   std::string s = file;
+  // Appends piecewise: `s += ":" + std::to_string(n)` trips GCC 12's -Wrestrict
+  // false positive (GCC bug 105329) at -O3.
   if (line > 0) {
-    s += ":" + std::to_string(line);
-    if (column > 0) s += ":" + std::to_string(column);
+    s.push_back(':');
+    s.append(std::to_string(line));
+    if (column > 0) {
+      s.push_back(':');
+      s.append(std::to_string(column));
+    }
   } else if (offset >= 0) {
-    s += "@" + std::to_string(offset);
+    s.push_back('@');
+    s.append(std::to_string(offset));
   }
   return s;
 }

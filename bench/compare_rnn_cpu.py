@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Runs bench_rnn_cpu (Google Benchmark JSON), pairs each "ours/..." result
+with its "libtorch/..." twin and writes bench/results/cpu_rnn_<date>.json and
+a PNG plot of the speedups (LibTorch time / our time; > 1 means we are faster).
+
+    /root/.cache/rnnconf/venv-bootstrap/bin/python bench/compare_rnn_cpu.py \
+        --binary build/h-cpu/bench/bench_rnn_cpu --threads 1 2
+
+Times are real (wall-clock) time per call of a whole sequence (T = 100); the
+machine's load average before and after each run is recorded, since a shared
+machine makes timings noisy.
+"""
+import argparse
+import datetime
+import json
+import os
+import pathlib
+import platform
+import re
+import subprocess
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def cpu_model():
+    try:
+        for line in pathlib.Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def git_commit():
+    try:
+        out = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True, check=True)
+        return out.stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def run_binary(binary, threads, min_time, repetitions):
+    cmd = [binary, "--threads", str(threads), "--benchmark_format=json", f"--benchmark_min_time={min_time}"]
+    if repetitions > 1:
+        cmd += [f"--benchmark_repetitions={repetitions}", "--benchmark_report_aggregates_only=true"]
+    load_before = os.getloadavg()
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    load_after = os.getloadavg()
+    return json.loads(out.stdout), cmd, load_before, load_after
+
+
+NAME = re.compile(r"^(ours|libtorch)/(\w+)/B(\d+)/H(\d+)/T(\d+)/threads(\d+)/real_time(?:_(\w+))?$")
+
+
+def pair_results(doc, repetitions):
+    """{(variant, B, H, T, threads): {"ours": us, "libtorch": us, ...}} (median when repeated)."""
+    rows = {}
+    for b in doc["benchmarks"]:
+        m = NAME.match(b["name"])
+        if not m:
+            continue
+        side, variant, B, H, T, thr, agg = m.groups()
+        if repetitions > 1 and agg != "median":
+            continue
+        key = (variant, int(B), int(H), int(T), int(thr))
+        assert b["time_unit"] == "us", b["time_unit"]
+        row = rows.setdefault(key, {})
+        row[side + "_us"] = b["real_time"]
+        row[side + "_cpu_us"] = b["cpu_time"]
+        if side == "ours" and "max_abs_diff" in b:
+            row["max_abs_diff_vs_libtorch"] = b["max_abs_diff"]
+    out = []
+    for (variant, B, H, T, thr), row in sorted(rows.items()):
+        entry = {"variant": variant, "B": B, "H": H, "I": H, "T": T, "threads": thr, **row}
+        if "ours_us" in row and "libtorch_us" in row:
+            entry["ours_over_libtorch"] = row["ours_us"] / row["libtorch_us"]
+            entry["speedup_vs_libtorch"] = row["libtorch_us"] / row["ours_us"]
+        out.append(entry)
+    return out
+
+
+def plot(results, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    threads = sorted({r["threads"] for r in results})
+    fig, axes = plt.subplots(1, len(threads), figsize=(7 * len(threads), 4.5), squeeze=False)
+    for ax, thr in zip(axes[0], threads):
+        rows = [r for r in results if r["threads"] == thr and "speedup_vs_libtorch" in r]
+        labels = [f"{r['variant']}\nB{r['B']} H{r['H']}" for r in rows]
+        speed = [r["speedup_vs_libtorch"] for r in rows]
+        colors = ["tab:green" if s >= 1 else "tab:red" for s in speed]
+        ax.bar(range(len(rows)), speed, color=colors)
+        ax.axhline(1.0, color="black", lw=1)
+        ax.axhline(2.0, color="gray", lw=1, ls="--")
+        ax.set_xticks(range(len(rows)))
+        ax.set_xticklabels(labels, fontsize=7)
+        ax.set_ylabel("LibTorch time / our time")
+        ax.set_title(f"float32 fused CPU kernels vs LibTorch, T=100, {thr} thread(s)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--binary", default=str(ROOT / "build/h-cpu/bench/bench_rnn_cpu"))
+    ap.add_argument("--threads", type=int, nargs="+", default=[1])
+    ap.add_argument("--min-time", type=float, default=0.5, help="seconds per benchmark (Google Benchmark min_time)")
+    ap.add_argument("--repetitions", type=int, default=1, help="> 1: report the median of the repetitions")
+    ap.add_argument("--out-dir", default=str(ROOT / "bench/results"))
+    args = ap.parse_args()
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+    results, runs, context = [], [], None
+    for thr in args.threads:
+        doc, cmd, before, after = run_binary(args.binary, thr, args.min_time, args.repetitions)
+        context = doc.get("context", {})
+        runs.append({"threads": thr, "command": " ".join(cmd), "loadavg_before": before, "loadavg_after": after})
+        results += pair_results(doc, args.repetitions)
+
+    out_dir = pathlib.Path(args.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = f"cpu_rnn_{now.strftime('%Y-%m-%d')}"
+    report = {
+        "what": "float32 single-layer unidirectional LSTM/GRU, I = H, T = 100: rnnconf fused CPU kernels "
+                "(reference_cpu run_sequence) vs LibTorch at::lstm/at::gru (InferenceMode), same binary, same threads",
+        "date": now.isoformat(timespec="seconds"),
+        "commit": git_commit(),
+        "device": {"cpu": cpu_model(), "logical_cores": os.cpu_count(), "machine": platform.machine()},
+        "benchmark_context": {k: context.get(k) for k in ("libtorch", "threads", "openblas_config", "library_build_type",
+                                                           "mhz_per_cpu", "num_cpus")},
+        "runs": runs,
+        "results": results,
+    }
+    if report["commit"] is None:
+        del report["commit"]
+    json_path = out_dir / f"{stem}.json"
+    json_path.write_text(json.dumps(report, indent=1) + "\n")
+    plot(results, out_dir / f"{stem}.png")
+    print(f"wrote {json_path} and {stem}.png")
+    print(f"{'variant':8} {'B':>3} {'H':>4} {'thr':>3} {'ours us':>10} {'libtorch us':>12} {'speedup':>8}")
+    for r in results:
+        print(f"{r['variant']:8} {r['B']:>3} {r['H']:>4} {r['threads']:>3} {r.get('ours_us', float('nan')):>10.0f} "
+              f"{r.get('libtorch_us', float('nan')):>12.0f} {r.get('speedup_vs_libtorch', float('nan')):>8.2f}")
+    for run in runs:
+        print(f"threads {run['threads']}: load average before {run['loadavg_before']}, after {run['loadavg_after']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,30 @@
+// The conformance matrix (conformance/matrix.json): every case by its
+// canonical RnnSpec name, with its tier ("small" committed, "large" on demand)
+// and free-form tags. Shared with goldens/ (Python), which reads the same file.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "rnnconf/core/rnn_spec.hpp"
+
+namespace rnnconf::conformance {
+
+struct MatrixCase {
+  std::string name;
+  RnnSpec spec;
+  std::string tier;
+  std::vector<std::string> tags;
+};
+
+// Reads and validates the matrix: every name parses, is canonical and unique.
+// Errors name the file, the case index and the field.
+std::vector<MatrixCase> load_matrix(const std::filesystem::path& path);
+
+// Cases whose name matches `regex` (ECMAScript, searched anywhere; empty = all)
+// and whose tier equals `tier` (empty = every tier).
+std::vector<MatrixCase> select_cases(const std::vector<MatrixCase>& cases, const std::string& regex,
+                                     const std::string& tier);
+
+}  // namespace rnnconf::conformance

@@ -1,0 +1,26 @@
+// Reports of a conformance run: one text line per case and mode (benchdnn
+// style, with a repro command on every failing line), the summary counts, and
+// the JSON and JUnit files.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "rnnconf/conformance/runner.hpp"
+
+namespace rnnconf::conformance {
+
+// "[  3/492] PASS       fused    lstm_l1_..._B3T4  err 1.19e-07  ulp 2  1.3 ms"
+// plus, for failures, the reason and "repro: rnnconf run --filter ...".
+std::string format_result_line(const CaseResult& r, size_t index, size_t total);
+
+// "total 492: passed 430, failed 58 (expected 58, unexpected 0), unexpected passes 0, mistrusted 4, skipped 0"
+std::string format_summary(const Summary& s);
+
+void write_json_report(const std::filesystem::path& file, const std::vector<CaseResult>& results,
+                       const Summary& summary, const std::string& command_line);
+void write_junit_report(const std::filesystem::path& file, const std::vector<CaseResult>& results,
+                        const Summary& summary);
+
+}  // namespace rnnconf::conformance

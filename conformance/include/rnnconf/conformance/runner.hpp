@@ -1,0 +1,89 @@
+// The conformance runner (`rnnconf run`): for each selected matrix case and
+// each fragment mode, run the committed torch_to_nnef export on an executor,
+// judge every output with the policy against the float64 truth, and classify
+// the result against conformance/expectations.json.
+//
+// Outcomes (benchdnn's states plus web-platform-tests' expectations):
+//   passed             every output within the policy bound, no expectation
+//   unexpected_pass    passed, but the expectations file says this case fails
+//   expected_failure   failed as the expectations file says
+//   unexpected_failure failed with no expectation (a regression: exit non-zero)
+//   mistrusted         the golden cannot reveal an error (policy); not a pass
+//   skipped            cannot run here (reason recorded), never counted as passed
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "rnnconf/conformance/expectations.hpp"
+#include "rnnconf/conformance/matrix.hpp"
+#include "rnnconf/conformance/policy.hpp"
+
+namespace rnnconf::conformance {
+
+enum class Outcome { passed, unexpected_pass, expected_failure, unexpected_failure, mistrusted, skipped };
+std::string_view outcome_name(Outcome o);  // "PASS", "XPASS", "XFAIL", "FAIL", "MISTRUSTED", "SKIP"
+
+struct CaseResult {
+  std::string case_name;
+  std::string mode;    // "fused" | "literal"
+  std::string device;  // "cpu" | "cuda"
+  Outcome outcome = Outcome::skipped;
+  bool numerically_passed = false;           // the policy's verdict on every output
+  std::vector<OutputJudgement> outputs;      // one per graph output
+  std::string error;                         // load/run failure (model refused, missing export, ...)
+  std::string skip_reason;
+  std::string expectation;                   // the expectations file's reason, when listed
+  std::string export_path_kind;              // "fragment" / "primitives" (how the exporter emitted it)
+  std::vector<std::string> warnings;         // e.g. unknown fragment body run literally
+  double worst_abs_error = 0;                // max over outputs (NaN when not computable)
+  int64_t max_ulp = 0;
+  double seconds = 0;
+  std::string repro;                         // the command that reruns this case alone
+};
+
+struct Summary {
+  int total = 0, passed = 0, failed = 0, expected_failures = 0, unexpected_failures = 0, unexpected_passes = 0,
+      mistrusted = 0, skipped = 0;
+  std::vector<std::pair<std::string, std::string>> skips;  // (case/mode, reason)
+  void add(const CaseResult& r);
+};
+
+struct RunConfig {
+  std::filesystem::path root;            // repository root (matrix, goldens, policy, expectations)
+  std::string filter;                    // regex on case names
+  std::string tier = "small";
+  std::vector<std::string> modes = {"fused", "literal"};
+  std::vector<std::string> devices = {"cpu"};
+};
+
+// What an executor returns for one model run.
+struct ExecOutput {
+  std::map<std::string, Tensor> outputs;
+  std::vector<std::string> warnings;
+};
+// Runs MODEL on INPUTS in MODE ("fused"/"literal") on DEVICE; throws Error when the model is refused.
+using ExecuteFn = std::function<ExecOutput(const std::filesystem::path& model, const std::map<std::string, Tensor>& inputs,
+                                           const std::string& mode, const std::string& device)>;
+
+// Whether DEVICE can run here; when not, `why` says so in one line
+// (e.g. "no CUDA executor built" or "no GPU present").
+bool device_available(const std::string& device, std::string& why);
+
+// The default executor: reference_cpu (and reference_cuda when built and a GPU is present).
+ExecOutput execute_default(const std::filesystem::path& model, const std::map<std::string, Tensor>& inputs,
+                           const std::string& mode, const std::string& device);
+
+// Judges one case on one executor configuration (also used by tests with planted errors).
+CaseResult run_case(const MatrixCase& c, const std::filesystem::path& golden_dir, const Policy& policy,
+                    const Expectations& expectations, const std::string& mode, const std::string& device,
+                    const ExecuteFn& execute);
+
+// Runs the whole selection; `on_result` sees each result as it is produced (for progress lines).
+std::vector<CaseResult> run_matrix(const RunConfig& cfg, const ExecuteFn& execute,
+                                   const std::function<void(const CaseResult&, size_t index, size_t total)>& on_result);
+
+}  // namespace rnnconf::conformance

@@ -1,0 +1,85 @@
+// Loading and filtering conformance/matrix.json.
+#include "rnnconf/conformance/matrix.hpp"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "rnnconf/core/error.hpp"
+
+namespace rnnconf::conformance {
+
+namespace {
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(SourceLocation::in_file(path.string()), "cannot open file");
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+}  // namespace
+
+std::vector<MatrixCase> load_matrix(const std::filesystem::path& path) {
+  const std::string file = path.string();
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(read_text(path));
+  } catch (const nlohmann::json::parse_error& e) {
+    throw Error(SourceLocation::at_offset(file, static_cast<int64_t>(e.byte)), std::string("invalid JSON: ") + e.what());
+  }
+  if (!doc.is_object() || !doc.contains("cases") || !doc["cases"].is_array())
+    throw Error(SourceLocation::in_file(file), "expected an object with a \"cases\" array");
+  if (doc.value("version", 0) != 1) throw Error(SourceLocation::in_file(file), "expected \"version\": 1");
+
+  std::vector<MatrixCase> out;
+  std::set<std::string> seen;
+  const auto& cases = doc["cases"];
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const auto& c = cases[i];
+    const std::string where = "cases[" + std::to_string(i) + "]";
+    if (!c.is_object() || !c.contains("name") || !c["name"].is_string())
+      throw Error(SourceLocation::in_file(file), where + ": expected an object with a string \"name\"");
+    MatrixCase mc;
+    mc.name = c["name"].get<std::string>();
+    try {
+      mc.spec = parse_rnn_spec(mc.name);
+    } catch (const Error& e) {
+      throw Error(SourceLocation::in_file(file), where + ".name: " + e.message());
+    }
+    if (to_string(mc.spec) != mc.name)
+      throw Error(SourceLocation::in_file(file), where + ".name: '" + mc.name + "' is not canonical (expected '" +
+                                                     to_string(mc.spec) + "')");
+    if (!seen.insert(mc.name).second)
+      throw Error(SourceLocation::in_file(file), where + ".name: duplicate case '" + mc.name + "'");
+    mc.tier = c.value("tier", std::string("small"));
+    if (mc.tier != "small" && mc.tier != "large")
+      throw Error(SourceLocation::in_file(file), where + ".tier: expected \"small\" or \"large\", got '" + mc.tier + "'");
+    if (c.contains("tags")) {
+      if (!c["tags"].is_array()) throw Error(SourceLocation::in_file(file), where + ".tags: expected an array");
+      for (const auto& t : c["tags"]) {
+        if (!t.is_string()) throw Error(SourceLocation::in_file(file), where + ".tags: expected strings");
+        mc.tags.push_back(t.get<std::string>());
+      }
+    }
+    out.push_back(std::move(mc));
+  }
+  return out;
+}
+
+std::vector<MatrixCase> select_cases(const std::vector<MatrixCase>& cases, const std::string& regex,
+                                     const std::string& tier) {
+  std::regex re;
+  try {
+    re = std::regex(regex.empty() ? std::string(".*") : regex, std::regex::ECMAScript);
+  } catch (const std::regex_error& e) {
+    throw Error("bad --filter regex '" + regex + "': " + e.what());
+  }
+  std::vector<MatrixCase> out;
+  for (const auto& c : cases)
+    if ((tier.empty() || c.tier == tier) && std::regex_search(c.name, re)) out.push_back(c);
+  return out;
+}
+
+}  // namespace rnnconf::conformance

@@ -1,0 +1,158 @@
+// The conformance runner: run a case's export, judge it, classify the result.
+#include "rnnconf/conformance/runner.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+#include "rnnconf/conformance/golden.hpp"
+#include "rnnconf/core/error.hpp"
+
+namespace rnnconf::conformance {
+
+namespace fs = std::filesystem;
+
+std::string_view outcome_name(Outcome o) {
+  switch (o) {
+    case Outcome::passed: return "PASS";
+    case Outcome::unexpected_pass: return "XPASS";
+    case Outcome::expected_failure: return "XFAIL";
+    case Outcome::unexpected_failure: return "FAIL";
+    case Outcome::mistrusted: return "MISTRUSTED";
+    case Outcome::skipped: return "SKIP";
+  }
+  return "?";
+}
+
+void Summary::add(const CaseResult& r) {
+  ++total;
+  switch (r.outcome) {
+    case Outcome::passed: ++passed; break;
+    case Outcome::unexpected_pass: ++passed; ++unexpected_passes; break;
+    case Outcome::expected_failure: ++failed; ++expected_failures; break;
+    case Outcome::unexpected_failure: ++failed; ++unexpected_failures; break;
+    case Outcome::mistrusted: ++mistrusted; break;
+    case Outcome::skipped:
+      ++skipped;
+      skips.emplace_back(r.case_name + " " + r.mode + " " + r.device, r.skip_reason);
+      break;
+  }
+}
+
+namespace {
+
+std::string repro_command(const std::string& name, const std::string& mode, const std::string& device) {
+  return "rnnconf run --filter '^" + name + "$' --mode " + mode + " --device " + device;
+}
+
+// Classifies a finished (not skipped) run against the expectations file.
+void classify(CaseResult& r, bool mistrusted, const Expectation* exp) {
+  if (exp) r.expectation = exp->verdict + ": " + exp->reason;
+  // A golden that cannot reveal an error is reported as such, unless the run
+  // itself failed (a refused model is a failure whatever the data).
+  if (mistrusted && r.error.empty()) {
+    r.outcome = Outcome::mistrusted;
+    return;
+  }
+  const bool failed = !r.numerically_passed;
+  const bool expected_fail = exp && exp->expects_failure();
+  if (failed) r.outcome = expected_fail ? Outcome::expected_failure : Outcome::unexpected_failure;
+  else r.outcome = expected_fail ? Outcome::unexpected_pass : Outcome::passed;
+}
+
+}  // namespace
+
+CaseResult run_case(const MatrixCase& c, const fs::path& golden_dir, const Policy& policy,
+                    const Expectations& expectations, const std::string& mode, const std::string& device,
+                    const ExecuteFn& execute) {
+  CaseResult r;
+  r.case_name = c.name;
+  r.mode = mode;
+  r.device = device;
+  r.repro = repro_command(c.name, mode, device);
+  const Expectation* exp = expectations.find(c.name);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto finish = [&]() {
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return r;
+  };
+
+  if (!fs::is_directory(golden_dir)) {
+    if (c.tier == "large") {
+      r.outcome = Outcome::skipped;
+      r.skip_reason = "golden not generated (large tier: goldens/generate.py --tier large)";
+    } else {
+      r.error = "golden folder missing: " + golden_dir.string();
+      classify(r, false, exp);
+    }
+    return finish();
+  }
+
+  Golden g;
+  try {
+    g = load_golden(golden_dir);
+  } catch (const Error& e) {
+    r.error = std::string("cannot load golden: ") + e.what();
+    classify(r, false, exp);
+    return finish();
+  }
+  r.export_path_kind = g.export_path_kind;
+  const bool mistrusted = is_mistrusted(policy, c.spec, g.truth);
+
+  if (!g.export_path) {
+    r.error = "no torch_to_nnef export: " + (g.export_error.empty() ? g.export_status : g.export_error);
+    classify(r, mistrusted, exp);
+    return finish();
+  }
+
+  ExecOutput out;
+  try {
+    out = execute(*g.export_path, g.inputs, mode, device);
+  } catch (const Error& e) {
+    r.error = std::string("model refused or failed: ") + e.what();
+    classify(r, mistrusted, exp);
+    return finish();
+  }
+  r.warnings = out.warnings;
+
+  r.numerically_passed = true;
+  r.worst_abs_error = 0;
+  for (const auto& name : g.output_names) {
+    auto it = out.outputs.find(name);
+    if (it == out.outputs.end()) {
+      r.numerically_passed = false;
+      r.error = "the model has no output '" + name + "'";
+      continue;
+    }
+    OutputJudgement j = judge_output(name, it->second, g.torch_f32.at(name), g.truth.at(name), policy, c.spec);
+    r.numerically_passed = r.numerically_passed && j.passed;
+    if (std::isnan(j.e_ours) || std::isnan(r.worst_abs_error))
+      r.worst_abs_error = std::numeric_limits<double>::quiet_NaN();
+    else
+      r.worst_abs_error = std::max(r.worst_abs_error, j.e_ours);
+    r.max_ulp = std::max(r.max_ulp, j.ulp_max);
+    r.outputs.push_back(std::move(j));
+  }
+  classify(r, mistrusted, exp);
+  return finish();
+}
+
+std::vector<CaseResult> run_matrix(const RunConfig& cfg, const ExecuteFn& execute,
+                                   const std::function<void(const CaseResult&, size_t, size_t)>& on_result) {
+  const auto matrix = load_matrix(cfg.root / "conformance" / "matrix.json");
+  const auto cases = select_cases(matrix, cfg.filter, cfg.tier);
+  const Policy policy = load_policy(cfg.root / "conformance" / "POLICY.md");
+  const Expectations expectations = Expectations::load(cfg.root / "conformance" / "expectations.json");
+  std::vector<CaseResult> results;
+  const size_t total = cases.size() * cfg.modes.size() * cfg.devices.size();
+  for (const auto& device : cfg.devices)
+    for (const auto& c : cases)
+      for (const auto& mode : cfg.modes) {
+        results.push_back(
+            run_case(c, cfg.root / "goldens" / "data" / c.name, policy, expectations, mode, device, execute));
+        if (on_result) on_result(results.back(), results.size(), total);
+      }
+  return results;
+}
+
+}  // namespace rnnconf::conformance

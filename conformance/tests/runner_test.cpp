@@ -1,0 +1,135 @@
+// The runner end to end on the committed goldens: every matrix case gets the
+// verdict the expectations file predicts, in both fragment modes, and the
+// planted errors (mutants.hpp) each make the runner fail on the cases they
+// should.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <regex>
+#include <set>
+
+#include "rnnconf/conformance/mutants.hpp"
+#include "rnnconf/conformance/runner.hpp"
+#include "rnnconf/core/error.hpp"
+#include "rnnconf/nnef/container.hpp"
+#include "rnnconf/nnef/model.hpp"
+#include "rnnconf/reference_cpu/executor.hpp"
+
+using namespace rnnconf;
+using namespace rnnconf::conformance;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kRoot = RNNCONF_SOURCE_DIR;
+
+struct Fixture {
+  std::vector<MatrixCase> cases = select_cases(load_matrix(kRoot / "conformance" / "matrix.json"), "", "small");
+  Policy policy = load_policy(kRoot / "conformance" / "POLICY.md");
+  Expectations expectations = Expectations::load(kRoot / "conformance" / "expectations.json");
+};
+
+const Fixture& fixture() {
+  static const Fixture f;
+  return f;
+}
+
+// Runs a mutated copy of the model in memory; records how many edits the mutant made.
+ExecuteFn mutating_executor(const Mutant& mutant, int& edits) {
+  return [&mutant, &edits](const fs::path& model, const std::map<std::string, Tensor>& inputs, const std::string& mode,
+                           const std::string&) {
+    EditableModel m = read_editable_model(model);
+    edits = mutant.apply(m);
+    const auto bytes = nnef::write_model_archive_bytes(m.graph, m.variables_by_label, std::nullopt, false);
+    const nnef::Model loaded = nnef::load_model_files(nnef::open_model_archive_bytes(bytes, "mutant-" + mutant.name + ".tar"));
+    cpu::RunOptions opt;
+    opt.mode = mode == "literal" ? cpu::FragmentMode::literal : cpu::FragmentMode::fused;
+    cpu::RunResult rr = cpu::run_model(loaded, inputs, opt);
+    return ExecOutput{std::move(rr.outputs), std::move(rr.warnings)};
+  };
+}
+
+}  // namespace
+
+class RunnerMatrix : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(RunnerMatrix, EveryCaseGetsItsExpectedVerdict) {
+  const auto& f = fixture();
+  ASSERT_GT(f.cases.size(), 200u);
+  Summary s;
+  for (const auto& c : f.cases) {
+    const CaseResult r = run_case(c, kRoot / "goldens" / "data" / c.name, f.policy, f.expectations, GetParam(), "cpu",
+                                  execute_default);
+    s.add(r);
+    EXPECT_TRUE(r.outcome == Outcome::passed || r.outcome == Outcome::expected_failure ||
+                r.outcome == Outcome::mistrusted)
+        << c.name << " " << GetParam() << ": " << outcome_name(r.outcome) << " " << r.error
+        << (r.outputs.empty() ? "" : " " + r.outputs.front().reason);
+    if (r.outcome == Outcome::passed) {
+      EXPECT_TRUE(r.warnings.empty() || GetParam() == "literal") << c.name;
+    }
+  }
+  EXPECT_EQ(s.unexpected_failures, 0);
+  EXPECT_EQ(s.unexpected_passes, 0);
+  EXPECT_EQ(s.skipped, 0);
+  EXPECT_GT(s.passed, 150);
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, RunnerMatrix, ::testing::Values("fused", "literal"));
+
+class PlantedError : public ::testing::TestWithParam<size_t> {};
+
+TEST_P(PlantedError, IsCaughtOnEveryCaseItApplies) {
+  const auto& f = fixture();
+  const Mutant mutant = planted_mutants().at(GetParam());
+  const std::regex applies(mutant.applies_to);
+  int applicable = 0, caught = 0;
+  for (const auto& c : f.cases) {
+    if (!std::regex_search(c.name, applies)) continue;
+    if (f.expectations.find(c.name)) continue;  // already failing unmutated: cannot show a kill
+    int edits = 0;
+    const CaseResult r = run_case(c, kRoot / "goldens" / "data" / c.name, f.policy, f.expectations, "fused", "cpu",
+                                  mutating_executor(mutant, edits));
+    if (edits == 0) continue;
+    ++applicable;
+    if (r.outcome == Outcome::unexpected_failure) ++caught;
+    else ADD_FAILURE() << mutant.name << " survived on " << c.name << " (" << outcome_name(r.outcome)
+                       << ", err " << r.worst_abs_error << ")";
+  }
+  EXPECT_GE(applicable, 4) << mutant.name << " applied to too few cases to prove anything";
+  EXPECT_EQ(caught, applicable) << mutant.name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Mutants, PlantedError, ::testing::Range<size_t>(0, 8), [](const ::testing::TestParamInfo<size_t>& p) {
+  return planted_mutants().at(p.param).name;
+});
+
+TEST(PlantedErrors, AtLeastEightDistinctOnes) {
+  const auto m = planted_mutants();
+  EXPECT_GE(m.size(), 8u);
+  std::set<std::string> names;
+  for (const auto& x : m) names.insert(x.name);
+  EXPECT_EQ(names.size(), m.size());
+}
+
+TEST(Runner, MissingExportIsAFailureNotASkip) {
+  const auto& f = fixture();
+  // A case whose export failed (listed as FAIL_EXPORT) must be an expected failure with the reason.
+  for (const auto& c : f.cases) {
+    const Expectation* e = f.expectations.find(c.name);
+    if (!e || e->verdict != "FAIL_EXPORT") continue;
+    const CaseResult r = run_case(c, kRoot / "goldens" / "data" / c.name, f.policy, f.expectations, "fused", "cpu",
+                                  execute_default);
+    EXPECT_EQ(r.outcome, Outcome::expected_failure) << c.name;
+    EXPECT_NE(r.error.find("no torch_to_nnef export"), std::string::npos) << r.error;
+    return;
+  }
+  FAIL() << "the expectations list no FAIL_EXPORT case";
+}
+
+TEST(Runner, CudaIsReportedAsUnavailable) {
+  std::string why;
+  EXPECT_FALSE(device_available("cuda", why));
+  EXPECT_NE(why.find("GPU"), std::string::npos) << why;
+  EXPECT_TRUE(device_available("cpu", why));
+}

@@ -1,0 +1,251 @@
+// Fused kernels bound to fragments of known identity (fragment_identity.hpp):
+// the torch_to_nnef sequence fragments (lstm, lstm_with_projection, gru,
+// rnn_tanh, rnn_relu) through run_sequence, the cells (lstm_cell, gru_cell,
+// rnn_tanh_cell, rnn_relu_cell) through run_cell, and rnn_bidi_pack as a
+// strided copy. Arguments are read by parameter NAME (the identity fixes the
+// signature). Each kernel checks that the call has exactly the shapes its
+// fragment assumes; otherwise it declines (nullopt + reason) and the call runs
+// literally, which then gives the literal result or the literal error.
+// Outputs start as NaN so an element a kernel forgets to write cannot pass.
+#include <fmt/format.h>
+
+#include <cstring>
+
+#include "interpreter.hpp"
+#include "rnnconf/reference_cpu/rnn_kernels.hpp"
+#include "tensor_index.hpp"
+
+namespace rnnconf::cpu {
+namespace {
+
+struct Declined {
+  std::string why;
+};
+
+class Args {
+ public:
+  Args(const nnef::Fragment& f, const std::vector<Value>& v) : f_(f), v_(v) {}
+  const Value& value(const std::string& name) const {
+    for (size_t k = 0; k < f_.params.size(); ++k)
+      if (f_.params[k].name == name) return v_.at(k);
+    throw Declined{"no parameter '" + name + "'"};
+  }
+  const Tensor& tensor(const std::string& name) const {
+    const Value& v = value(name);
+    if (!v.is_tensor()) throw Declined{"argument '" + name + "' is not a tensor"};
+    return *v.tensor;
+  }
+  int64_t integer(const std::string& name) const {
+    const Value& v = value(name);
+    if (v.kind != Value::Kind::integer) throw Declined{"argument '" + name + "' is not an integer"};
+    return v.i;
+  }
+
+ private:
+  const nnef::Fragment& f_;
+  const std::vector<Value>& v_;
+};
+
+void expect_shape(const Tensor& t, const Shape& s, const std::string& name) {
+  if (t.shape() != s) throw Declined{fmt::format("'{}' is {}, the kernel needs {}", name, shape_str(t.shape()), shape_str(s))};
+}
+
+template <class T>
+void expect_dtype(const Tensor& t, const std::string& name) {
+  if (t.dtype() != dtype_of<T>()) throw Declined{"'" + name + "' is not " + std::string(dtype_name(dtype_of<T>()))};
+}
+
+// Packed weights per call site, built once and kept for the run.
+template <class T, class Make>
+const RnnWeights<T>& cached_weights(ExecContext& ctx, const void* site, Make make) {
+  auto& slot = ctx.fused_cache[site];
+  if (!slot) slot = std::make_shared<RnnWeights<T>>(make());
+  return *static_cast<const RnnWeights<T>*>(slot.get());
+}
+
+template <class T>
+RnnWeights<T> pack_or_decline(RnnVariant variant, const FragmentWeightArgs& w) {
+  try {
+    return pack_fragment_weights<T>(variant, w);
+  } catch (const Error& e) {
+    throw Declined{"weights do not pack: " + e.message()};
+  }
+}
+
+template <class T>
+std::vector<Value> run_sequence_fragment(ExecContext& ctx, const std::string& name, const Args& a, const void* site,
+                                         const std::vector<std::string>& lhs) {
+  const bool lstm = name == "lstm" || name == "lstm_with_projection";
+  const RnnVariant variant = lstm ? RnnVariant::lstm
+                             : name == "gru" ? RnnVariant::gru
+                             : name == "rnn_tanh" ? RnnVariant::rnn_tanh
+                                                  : RnnVariant::rnn_relu;
+  FragmentWeightArgs wa;
+  if (lstm) {
+    for (const char* g : {"i", "f", "g", "o"}) {
+      wa.w_input.push_back(&a.tensor(std::string("W_i") + g));
+      wa.w_hidden.push_back(&a.tensor(std::string("W_h") + g));
+      wa.bias.push_back(&a.tensor(std::string("b_") + g));
+    }
+    if (name == "lstm_with_projection") wa.w_proj = &a.tensor("W_hr");
+  } else if (variant == RnnVariant::gru) {
+    for (const char* g : {"r", "z", "n"}) {
+      wa.w_input.push_back(&a.tensor(std::string("W_i") + g));
+      wa.w_hidden.push_back(&a.tensor(std::string("W_h") + g));
+    }
+    for (const char* b : {"b_r", "b_z", "b_in", "b_hn"}) wa.bias.push_back(&a.tensor(b));
+  } else {
+    wa = FragmentWeightArgs{{&a.tensor("W_ih")}, {&a.tensor("W_hh")}, {&a.tensor("b_ih_hh")}, nullptr};
+  }
+  for (const auto* t : wa.w_input) expect_dtype<T>(*t, "weights");
+  const Tensor& x = a.tensor("input");
+  expect_dtype<T>(x, "input");
+  if (x.rank() != 3 || x.shape()[0] < 1) throw Declined{"input " + shape_str(x.shape()) + " is not [T >= 1, B, I]"};
+  const int64_t steps = x.shape()[0], batch = x.shape()[1];
+  const int64_t pace = a.integer("scan_pace");
+  if (pace != 1 && pace != -1) throw Declined{fmt::format("scan_pace {} (the kernel walks one step at a time)", pace)};
+  const RnnWeights<T>& w = cached_weights<T>(ctx, site, [&] { return pack_or_decline<T>(variant, wa); });
+  if (w.input_size != x.shape()[2]) throw Declined{fmt::format("input {} vs weights for I = {}", shape_str(x.shape()), w.input_size)};
+  const int64_t hout = w.output_size(), hidden = w.hidden_size;
+  const Tensor& h0 = a.tensor("h_0");
+  expect_dtype<T>(h0, "h_0");
+  expect_shape(h0, {1, batch, hout}, "h_0");
+  const Tensor* c0 = nullptr;
+  if (lstm) {
+    c0 = &a.tensor("c_0");
+    expect_dtype<T>(*c0, "c_0");
+    expect_shape(*c0, {1, batch, hidden}, "c_0");
+  }
+  Tensor y = poisoned(dtype_of<T>(), {steps, batch, hout});
+  Tensor h_last = poisoned(dtype_of<T>(), {1, batch, hout});
+  Tensor c_last = poisoned(dtype_of<T>(), {1, batch, hidden});
+  SequenceArgs<T> sa;
+  sa.x = x.data<T>();
+  sa.steps = steps;
+  sa.batch = batch;
+  sa.h0 = h0.data<T>();
+  sa.c0 = c0 ? c0->data<T>() : nullptr;
+  sa.reverse = pace < 0;
+  sa.y = y.data<T>();
+  sa.h_last = h_last.data<T>();
+  sa.c_last = lstm ? c_last.data<T>() : nullptr;
+  SequenceWorkspace<T> ws;
+  StepRecorder<T> recorder;
+  const std::string base = lhs.empty() ? name : lhs[0];
+  if (ctx.options.record)
+    recorder = [&](const StepRecord<T>& r) {
+      Tensor h(dtype_of<T>(), {1, r.batch, hout});
+      for (int64_t b = 0; b < r.batch; ++b)
+        std::memcpy(h.data<T>() + b * hout, r.h + b * r.h_row_stride, static_cast<size_t>(hout) * sizeof(T));
+      ctx.result.records.push_back({fmt::format("{}/h@t{}", base, r.time), std::move(h)});
+      if (r.c) {
+        Tensor c(dtype_of<T>(), {1, r.batch, hidden});
+        std::memcpy(c.data<T>(), r.c, static_cast<size_t>(r.batch * hidden) * sizeof(T));
+        ctx.result.records.push_back({fmt::format("{}/c@t{}", base, r.time), std::move(c)});
+      }
+    };
+  run_sequence(w, sa, ws, recorder);
+  std::vector<Value> out{Value::of_tensor(std::move(y)), Value::of_tensor(std::move(h_last))};
+  if (lstm) out.push_back(Value::of_tensor(std::move(c_last)));
+  return out;
+}
+
+template <class T>
+std::vector<Value> run_cell_fragment(ExecContext& ctx, const std::string& name, const Args& a, const void* site) {
+  const RnnVariant variant = name == "lstm_cell" ? RnnVariant::lstm
+                             : name == "gru_cell" ? RnnVariant::gru
+                             : name == "rnn_tanh_cell" ? RnnVariant::rnn_tanh
+                                                       : RnnVariant::rnn_relu;
+  const Tensor& x = a.tensor("input");
+  const Tensor& w_ih = a.tensor("W_ih");
+  const Tensor& w_hh = a.tensor("W_hh");
+  for (const Tensor* t : {&x, &w_ih, &w_hh}) expect_dtype<T>(*t, "cell argument");
+  if (x.rank() != 2 || w_ih.rank() != 2 || w_hh.rank() != 2)
+    throw Declined{"input, W_ih and W_hh must be rank 2"};
+  const int64_t batch = x.shape()[0], hidden = w_hh.shape()[1], gates = gate_count(variant);
+  expect_shape(w_ih, {gates * hidden, x.shape()[1]}, "W_ih");
+  expect_shape(w_hh, {gates * hidden, hidden}, "W_hh");
+  const Tensor* b_ih = nullptr;
+  const Tensor* b_hh = nullptr;
+  if (variant == RnnVariant::gru) {
+    b_ih = &a.tensor("b_ih");
+    b_hh = &a.tensor("b_hh");
+    expect_shape(*b_hh, {1, gates * hidden}, "b_hh");
+  } else {
+    b_ih = &a.tensor("b");
+  }
+  expect_shape(*b_ih, {1, gates * hidden}, "bias");
+  // The gate boundaries the fragment slices at must be the kernel's H, 2H, ...
+  const std::vector<std::string> ends = variant == RnnVariant::lstm  ? std::vector<std::string>{"i_end", "f_end", "g_end", "o_end"}
+                                        : variant == RnnVariant::gru ? std::vector<std::string>{"r_end", "z_end", "n_end"}
+                                                                     : std::vector<std::string>{};
+  for (size_t k = 0; k < ends.size(); ++k)
+    if (a.integer(ends[k]) != static_cast<int64_t>(k + 1) * hidden)
+      throw Declined{fmt::format("{} = {}, the kernel needs {}", ends[k], a.integer(ends[k]), static_cast<int64_t>(k + 1) * hidden)};
+  const Tensor& h_prev = a.tensor("h_prev");
+  expect_shape(h_prev, {batch, hidden}, "h_prev");
+  const Tensor* c_prev = nullptr;
+  if (variant == RnnVariant::lstm) {
+    c_prev = &a.tensor("c_prev");
+    expect_shape(*c_prev, {batch, hidden}, "c_prev");
+  }
+  const RnnWeights<T>& w = cached_weights<T>(ctx, site, [&] {
+    try {
+      return pack_stacked_weights<T>(variant, w_ih, w_hh, b_ih, b_hh, nullptr);
+    } catch (const Error& e) {
+      throw Declined{"weights do not pack: " + e.message()};
+    }
+  });
+  Tensor h_new = poisoned(dtype_of<T>(), {batch, hidden});
+  Tensor c_new = poisoned(dtype_of<T>(), {batch, hidden});
+  CellArgs<T> ca{x.data<T>(), batch, h_prev.data<T>(), c_prev ? c_prev->data<T>() : nullptr, h_new.data<T>(),
+                 variant == RnnVariant::lstm ? c_new.data<T>() : nullptr};
+  SequenceWorkspace<T> ws;
+  run_cell(w, ca, ws);
+  std::vector<Value> out{Value::of_tensor(std::move(h_new))};
+  if (variant == RnnVariant::lstm) out.push_back(Value::of_tensor(std::move(c_new)));
+  return out;
+}
+
+std::vector<Value> run_bidi_pack(const Args& a) {
+  const Tensor& f = a.tensor("h_n");
+  const Tensor& b = a.tensor("h_n_backward");
+  if (f.rank() != 3 || f.shape() != b.shape() || f.dtype() != b.dtype())
+    throw Declined{"h_n " + shape_str(f.shape()) + " and h_n_backward " + shape_str(b.shape()) + " are not two equal [T, B, H]"};
+  const int64_t h = f.shape()[2];
+  if (a.integer("shape") != 2 * h) throw Declined{fmt::format("shape = {} but the packed width is 2·{} = {}", a.integer("shape"), h, 2 * h)};
+  Tensor out = poisoned(f.dtype(), {f.shape()[0], f.shape()[1], 2 * h});
+  const size_t row = static_cast<size_t>(h) * dtype_size(f.dtype());
+  const int64_t rows = f.shape()[0] * f.shape()[1];
+  for (int64_t r = 0; r < rows; ++r) {
+    std::memcpy(out.bytes() + static_cast<size_t>(r) * 2 * row, f.bytes() + static_cast<size_t>(r) * row, row);
+    std::memcpy(out.bytes() + static_cast<size_t>(r) * 2 * row + row, b.bytes() + static_cast<size_t>(r) * row, row);
+  }
+  std::vector<Value> v;
+  v.push_back(Value::of_tensor(std::move(out)));
+  return v;
+}
+
+}  // namespace
+
+std::optional<std::vector<Value>> run_fused(ExecContext& ctx, const nnef::Fragment& f, const std::vector<Value>& args,
+                                            const void* call_site, const std::vector<std::string>& lhs,
+                                            std::string& why_not) {
+  const Args a(f, args);
+  const std::string& n = f.name;
+  const bool f64 = ctx.working == DType::f64;
+  try {
+    if (n == "lstm" || n == "lstm_with_projection" || n == "gru" || n == "rnn_tanh" || n == "rnn_relu")
+      return f64 ? run_sequence_fragment<double>(ctx, n, a, call_site, lhs)
+                 : run_sequence_fragment<float>(ctx, n, a, call_site, lhs);
+    if (n == "lstm_cell" || n == "gru_cell" || n == "rnn_tanh_cell" || n == "rnn_relu_cell")
+      return f64 ? run_cell_fragment<double>(ctx, n, a, call_site) : run_cell_fragment<float>(ctx, n, a, call_site);
+    if (n == "rnn_bidi_pack") return run_bidi_pack(a);
+    why_not = "no fused kernel for this fragment";
+  } catch (const Declined& d) {
+    why_not = d.why;
+  }
+  return std::nullopt;
+}
+
+}  // namespace rnnconf::cpu

@@ -1,0 +1,217 @@
+// The driver of the fused recurrent kernels: argument checks, the input
+// projection GEMM for all steps, the per-step recurrent GEMM/GEMV, dispatch to
+// the variant's gate pass, the LSTM projection, state hand-over and recording.
+// Also run_cell (one step of the same machinery) and SequenceWorkspace.
+#include <algorithm>
+#include <climits>
+#include <string>
+#include <type_traits>
+
+#include "blas_calls.hpp"
+#include "gate_passes.hpp"
+#include "recurrent_matmul.hpp"
+#include "rnnconf/core/error.hpp"
+#include "rnnconf/reference_cpu/rnn_kernels.hpp"
+
+namespace rnnconf::cpu {
+
+namespace {
+
+template <class T>
+void grow(std::vector<T>& v, int64_t n) {
+  if (static_cast<int64_t>(v.size()) < n) v.resize(static_cast<size_t>(n));
+}
+
+template <class T>
+std::string context(std::string_view fn, const RnnWeights<T>& w) {
+  return std::string(fn) + "(" + std::string(variant_name(w.variant)) + " I=" + std::to_string(w.input_size) +
+         " H=" + std::to_string(w.hidden_size) + " P=" + std::to_string(w.proj_size) + "): ";
+}
+
+template <class T>
+void check_weights(const RnnWeights<T>& w, const std::string& ctx) {
+  const int64_t gh = w.gates() * w.hidden_size;
+  const bool ok = w.input_size >= 1 && w.hidden_size >= 1 && w.proj_size >= 0 &&
+                  (w.proj_size == 0 || w.variant == RnnVariant::lstm) &&
+                  static_cast<int64_t>(w.w_ih.size()) == gh * w.input_size &&
+                  static_cast<int64_t>(w.w_hh.size()) == gh * w.output_size() &&
+                  static_cast<int64_t>(w.b_x.size()) == gh &&
+                  static_cast<int64_t>(w.b_hn.size()) == (w.variant == RnnVariant::gru ? w.hidden_size : 0) &&
+                  static_cast<int64_t>(w.w_hr.size()) == w.proj_size * w.hidden_size &&
+                  (w.w_hh_panels.empty() ||
+                   static_cast<int64_t>(w.w_hh_panels.size()) ==
+                       (gh + kHiddenPanelWidth - 1) / kHiddenPanelWidth * kHiddenPanelWidth * w.output_size());
+  if (!ok) throw Error(ctx + "RnnWeights buffers do not match their sizes (build them with a pack_* function)");
+}
+
+void check_blas_range(int64_t v, std::string_view what, const std::string& ctx) {
+  if (v > INT_MAX) throw Error(ctx + std::string(what) + " = " + std::to_string(v) + " exceeds the BLAS int range");
+}
+
+// gates_h [B, G·H] = h_prev [B, H_out] (row stride ldh) · w_hhᵀ.
+template <class T>
+void recurrent_product(const RnnWeights<T>& w, int64_t B, const T* h_prev, int64_t ldh, T* gates_h) {
+  const int64_t GH = w.gates() * w.hidden_size, H_out = w.output_size();
+  if constexpr (std::is_same_v<T, float>) {
+    // The panel kernel is single-threaded: above kSmallBatchMax rows a
+    // multi-threaded BLAS may do better.
+    const bool use_panels = B <= detail::kSmallBatchMax || openblas_get_num_threads() == 1;
+    if (!w.w_hh_panels.empty() && use_panels && detail::small_batch_matmul_available(B)) {
+      detail::recurrent_matmul_small_batch(B, GH, H_out, h_prev, ldh, w.w_hh_panels.data(), gates_h, GH);
+      return;
+    }
+  }
+  if (B == 1) detail::gemv_ax(GH, H_out, w.w_hh.data(), H_out, h_prev, gates_h);
+  else detail::gemm_abt(B, GH, H_out, h_prev, ldh, w.w_hh.data(), H_out, T(0), gates_h, GH);
+}
+
+template <class T>
+void gate_pass(RnnVariant v, const detail::GateStep<T>& s) {
+  switch (v) {
+    case RnnVariant::lstm: detail::lstm_gate_pass(s); return;
+    case RnnVariant::gru: detail::gru_gate_pass(s); return;
+    case RnnVariant::rnn_tanh: detail::rnn_tanh_gate_pass(s); return;
+    case RnnVariant::rnn_relu: detail::rnn_relu_gate_pass(s); return;
+  }
+}
+
+// dst rows (stride dst_stride) = src rows (stride src_stride), `rows` × `cols`.
+template <class T>
+void copy_rows(const T* src, int64_t src_stride, T* dst, int64_t dst_stride, int64_t rows, int64_t cols) {
+  for (int64_t r = 0; r < rows; ++r) std::copy_n(src + r * src_stride, cols, dst + r * dst_stride);
+}
+
+}  // namespace
+
+template <class T>
+void SequenceWorkspace<T>::reserve(const RnnWeights<T>& w, int64_t steps, int64_t batch) {
+  const int64_t gh = w.gates() * w.hidden_size;
+  grow(gates_x, steps * batch * gh);
+  grow(gates_h, batch * gh);
+  grow(h_a, batch * w.output_size());
+  grow(h_b, batch * w.output_size());
+  if (w.variant == RnnVariant::lstm) grow(cell, batch * w.hidden_size);
+  if (w.proj_size > 0) grow(m, batch * w.hidden_size);
+}
+
+template <class T>
+void run_sequence(const RnnWeights<T>& w, const SequenceArgs<T>& a, SequenceWorkspace<T>& ws,
+                  const StepRecorder<T>& recorder) {
+  const std::string ctx = context("run_sequence", w);
+  check_weights(w, ctx);
+  const bool is_lstm = w.variant == RnnVariant::lstm;
+  const int64_t H = w.hidden_size, H_out = w.output_size(), I = w.input_size;
+  const int64_t GH = w.gates() * H, B = a.batch, steps = a.steps;
+  if (steps < 0 || B < 0)
+    throw Error(ctx + "steps=" + std::to_string(steps) + " batch=" + std::to_string(B) + " must be >= 0");
+  if (!is_lstm && (a.c0 != nullptr || a.c_last != nullptr))
+    throw Error(ctx + "c0/c_last given, but only an LSTM has a cell state");
+  if (steps * B > 0 && a.x == nullptr) throw Error(ctx + "x is null");
+  const int64_t y_stride = a.y_row_stride == 0 ? H_out : a.y_row_stride;
+  if (a.y != nullptr && (a.y_offset < 0 || y_stride < a.y_offset + H_out))
+    throw Error(ctx + "y_row_stride=" + std::to_string(y_stride) + " y_offset=" + std::to_string(a.y_offset) +
+                " cannot hold H_out=" + std::to_string(H_out) + " columns");
+  check_blas_range(steps * B, "steps*batch", ctx);
+  check_blas_range(GH, "gates*H", ctx);
+  check_blas_range(y_stride, "y_row_stride", ctx);
+  check_blas_range(I, "I", ctx);
+
+  ws.reserve(w, steps, B);
+  T* cell = is_lstm ? ws.cell.data() : nullptr;
+  if (is_lstm) {
+    if (a.c0 != nullptr) std::copy_n(a.c0, B * H, cell);
+    else std::fill_n(cell, B * H, T(0));
+  }
+  const T* h_prev = a.h0;
+  int64_t h_prev_stride = H_out;
+  if (h_prev == nullptr) {
+    std::fill_n(ws.h_a.data(), B * H_out, T(0));
+    h_prev = ws.h_a.data();
+  }
+
+  if (steps * B > 0) {
+    // 1. Input projection of all steps (b_x is added in the gate pass, which reads these anyway).
+    detail::gemm_abt(steps * B, GH, I, a.x, I, w.w_ih.data(), I, T(0), ws.gates_x.data(), GH);
+  }
+
+  T* gh = ws.gates_h.data();
+  for (int64_t s = 0; s < steps && B > 0; ++s) {
+    const int64_t t = a.reverse ? steps - 1 - s : s;
+    const T* gx = ws.gates_x.data() + t * B * GH;
+    // 2. Recurrent part.
+    recurrent_product(w, B, h_prev, h_prev_stride, gh);
+    // Where the new h goes: straight into y, else the workspace buffer h_prev is not in.
+    T* h_dst = nullptr;
+    int64_t h_dst_stride = H_out;
+    if (a.y != nullptr) {
+      h_dst = a.y + t * B * y_stride + a.y_offset;
+      h_dst_stride = y_stride;
+    } else {
+      h_dst = h_prev == ws.h_a.data() ? ws.h_b.data() : ws.h_a.data();
+    }
+    // 3. Fused gates.
+    detail::GateStep<T> g;
+    g.batch = B;
+    g.hidden = H;
+    g.gates_x = gx;
+    g.gates_h = gh;
+    g.b_x = w.b_x.data();
+    g.h_prev = h_prev;
+    g.h_prev_stride = h_prev_stride;
+    g.b_hn = w.b_hn.data();
+    g.cell = cell;
+    g.h_out = w.proj_size > 0 ? ws.m.data() : h_dst;
+    g.h_out_stride = w.proj_size > 0 ? H : h_dst_stride;
+    gate_pass(w.variant, g);
+    if (w.proj_size > 0) {
+      if (B == 1) detail::gemv_ax(w.proj_size, H, w.w_hr.data(), H, ws.m.data(), h_dst);
+      else detail::gemm_abt(B, w.proj_size, H, ws.m.data(), H, w.w_hr.data(), H, T(0), h_dst, h_dst_stride);
+    }
+    if (recorder) {
+      StepRecord<T> rec;
+      rec.step = s;
+      rec.time = t;
+      rec.batch = B;
+      rec.gate_width = GH;
+      rec.gates_x = gx;
+      rec.gates_h = gh;
+      rec.h = h_dst;
+      rec.h_row_stride = h_dst_stride;
+      rec.c = cell;
+      recorder(rec);
+    }
+    h_prev = h_dst;
+    h_prev_stride = h_dst_stride;
+  }
+
+  if (a.h_last != nullptr) copy_rows(h_prev, h_prev_stride, a.h_last, H_out, B, H_out);
+  if (a.c_last != nullptr) std::copy_n(cell, B * H, a.c_last);
+}
+
+template <class T>
+void run_cell(const RnnWeights<T>& w, const CellArgs<T>& a, SequenceWorkspace<T>& ws) {
+  const std::string ctx = context("run_cell", w);
+  if (w.proj_size != 0) throw Error(ctx + "cells have no projection");
+  if (a.h_new == nullptr) throw Error(ctx + "h_new is null");
+  if (w.variant == RnnVariant::lstm && a.c_new == nullptr) throw Error(ctx + "c_new is null (LSTM cell)");
+  SequenceArgs<T> s;
+  s.x = a.x;
+  s.steps = 1;
+  s.batch = a.batch;
+  s.h0 = a.h_prev;
+  s.c0 = a.c_prev;
+  s.h_last = a.h_new;
+  s.c_last = a.c_new;
+  run_sequence(w, s, ws);
+}
+
+template class SequenceWorkspace<float>;
+template class SequenceWorkspace<double>;
+template void run_sequence<float>(const RnnWeights<float>&, const SequenceArgs<float>&, SequenceWorkspace<float>&,
+                                  const StepRecorder<float>&);
+template void run_sequence<double>(const RnnWeights<double>&, const SequenceArgs<double>&,
+                                   SequenceWorkspace<double>&, const StepRecorder<double>&);
+template void run_cell<float>(const RnnWeights<float>&, const CellArgs<float>&, SequenceWorkspace<float>&);
+template void run_cell<double>(const RnnWeights<double>&, const CellArgs<double>&, SequenceWorkspace<double>&);
+
+}  // namespace rnnconf::cpu

@@ -1,0 +1,66 @@
+// `rnnconf run`: the conformance matrix on the committed goldens.
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "commands.hpp"
+#include "rnnconf/conformance/report.hpp"
+#include "rnnconf/conformance/runner.hpp"
+#include "rnnconf/core/error.hpp"
+
+namespace rnnconf::tools {
+
+using namespace rnnconf::conformance;
+
+int cmd_run(const RunArgs& a) {
+  RunConfig cfg;
+  cfg.root = a.root;
+  cfg.filter = a.filter;
+  cfg.tier = a.tier == "all" ? "" : a.tier;
+  cfg.modes = a.mode == "both" ? std::vector<std::string>{"fused", "literal"} : std::vector<std::string>{a.mode};
+  cfg.devices.clear();
+  std::vector<std::string> wanted = a.device == "all" ? std::vector<std::string>{"cpu", "cuda"}
+                                                      : std::vector<std::string>{a.device};
+  std::vector<CaseResult> unavailable;
+  for (const auto& d : wanted) {
+    std::string why;
+    if (device_available(d, why)) {
+      cfg.devices.push_back(d);
+    } else if (a.device == "all") {
+      std::cout << "rnnconf: device " << d << " skipped: " << why << "\n";
+      CaseResult r;
+      r.case_name = "(all cases)";
+      r.device = d;
+      r.mode = a.mode;
+      r.outcome = Outcome::skipped;
+      r.skip_reason = why;
+      unavailable.push_back(r);
+    } else {
+      throw Error("device " + d + ": " + why);
+    }
+  }
+
+  const bool tty = isatty(fileno(stdout)) != 0;
+  Summary summary;
+  auto results = run_matrix(cfg, execute_default, [&](const CaseResult& r, size_t i, size_t n) {
+    summary.add(r);
+    const bool interesting = r.outcome != Outcome::passed && r.outcome != Outcome::expected_failure;
+    if (!a.quiet || interesting) std::cout << format_result_line(r, i, n) << "\n";
+    else if (tty) std::cout << "\r[" << i << "/" << n << "] " << std::flush;
+  });
+  for (auto& r : unavailable) {
+    summary.add(r);
+    results.push_back(std::move(r));
+  }
+  if (a.quiet && tty) std::cout << "\r";
+  std::cout << format_summary(summary) << "\n";
+  if (!a.json.empty()) write_json_report(a.json, results, summary, a.command_line);
+  if (!a.junit.empty()) write_junit_report(a.junit, results, summary);
+  if (summary.unexpected_passes > 0)
+    std::cout << "note: " << summary.unexpected_passes
+              << " unexpected pass(es): the exporter may have fixed a listed defect; update conformance/expectations.json\n";
+  return summary.unexpected_failures > 0 ? 1 : 0;
+}
+
+}  // namespace rnnconf::tools

@@ -1,0 +1,53 @@
+// The rnnconf subcommands, one file each (cmd_*.cpp); rnnconf_main.cpp wires
+// them to CLI11. Each returns the process exit code and throws rnnconf::Error
+// for bad input (reported by main with its location).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace rnnconf::tools {
+
+struct RunArgs {
+  std::filesystem::path root;
+  std::string filter;
+  std::string tier = "small";
+  std::string mode = "both";
+  std::string device = "cpu";
+  std::string json, junit;
+  bool quiet = false;
+  std::string command_line;
+};
+int cmd_run(const RunArgs& a);
+
+struct CheckArgs {
+  std::filesystem::path model, inputs, expect, truth;
+  std::filesystem::path root;  // for the policy file
+  std::string device = "cpu";
+  std::string mode = "fused";
+  std::string json;
+};
+int cmd_check(const CheckArgs& a);
+
+struct ListArgs {
+  std::filesystem::path root;
+  std::string filter;
+  std::string tier;
+};
+int cmd_list(const ListArgs& a);
+
+struct ValidateArgs {
+  std::vector<std::filesystem::path> models;  // folders, .tar, .tgz
+  std::filesystem::path goldens;              // or every goldens/data/*/export/model.nnef.tgz
+  std::string json;
+};
+int cmd_validate(const ValidateArgs& a);
+
+int cmd_dump_graph(const std::filesystem::path& model);
+
+// The repository root: the nearest folder above the working directory holding
+// conformance/matrix.json, else the source tree rnnconf was built from.
+std::filesystem::path default_root();
+
+}  // namespace rnnconf::tools
