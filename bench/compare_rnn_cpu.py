@@ -85,6 +85,7 @@ def plot(results, path):
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 
     threads = sorted({r["threads"] for r in results})
     fig, axes = plt.subplots(1, len(threads), figsize=(7 * len(threads), 4.5), squeeze=False)
@@ -98,7 +99,11 @@ def plot(results, path):
         ax.axhline(2.0, color="gray", lw=1, ls="--")
         ax.set_xticks(range(len(rows)))
         ax.set_xticklabels(labels, fontsize=7)
-        ax.set_ylabel("LibTorch time / our time")
+        ax.set_yscale("log")  # outliers (a stalled thread pool) must not flatten the rest
+        ax.set_yticks([0.5, 1, 2, 4])
+        ax.set_yticklabels(["0.5", "1", "2", "4"])
+        ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        ax.set_ylabel("LibTorch time / our time (log)")
         ax.set_title(f"float32 fused CPU kernels vs LibTorch, T=100, {thr} thread(s)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -111,6 +116,7 @@ def main():
     ap.add_argument("--min-time", type=float, default=0.5, help="seconds per benchmark (Google Benchmark min_time)")
     ap.add_argument("--repetitions", type=int, default=1, help="> 1: report the median of the repetitions")
     ap.add_argument("--out-dir", default=str(ROOT / "bench/results"))
+    ap.add_argument("--tag", default="", help="appended to the output file names (cpu_rnn_<date>_<tag>)")
     args = ap.parse_args()
 
     now = datetime.datetime.now(datetime.timezone.utc)
@@ -123,7 +129,7 @@ def main():
 
     out_dir = pathlib.Path(args.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    stem = f"cpu_rnn_{now.strftime('%Y-%m-%d')}"
+    stem = f"cpu_rnn_{now.strftime('%Y-%m-%d')}" + (f"_{args.tag}" if args.tag else "")
     report = {
         "what": "float32 single-layer unidirectional LSTM/GRU, I = H, T = 100: rnnconf fused CPU kernels "
                 "(reference_cpu run_sequence) vs LibTorch at::lstm/at::gru (InferenceMode), same binary, same threads",
@@ -133,6 +139,8 @@ def main():
         "benchmark_context": {k: context.get(k) for k in ("libtorch", "threads", "openblas_config", "library_build_type",
                                                            "mhz_per_cpu", "num_cpus")},
         "runs": runs,
+        "threading_env": {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "OPENBLAS_NUM_THREADS",
+                                                          "GOMP_SPINCOUNT") if k in os.environ},
         "results": results,
     }
     if report["commit"] is None:

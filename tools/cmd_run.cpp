@@ -18,6 +18,7 @@ int cmd_run(const RunArgs& a) {
   cfg.root = a.root;
   cfg.filter = a.filter;
   cfg.tier = a.tier == "all" ? "" : a.tier;
+  cfg.model_source = a.model_source;
   cfg.modes = a.mode == "both" ? std::vector<std::string>{"fused", "literal"} : std::vector<std::string>{a.mode};
   cfg.devices.clear();
   std::vector<std::string> wanted = a.device == "all" ? std::vector<std::string>{"cpu", "cuda"}
@@ -55,6 +56,16 @@ int cmd_run(const RunArgs& a) {
   }
   if (a.quiet && tty) std::cout << "\r";
   std::cout << format_summary(summary) << "\n";
+  if (cfg.model_source == "t2n") {
+    int identical = 0, differ = 0;
+    for (const auto& r : results) {
+      if (r.emitter_diff.empty()) continue;
+      (r.emitter_diff.rfind("identical", 0) == 0 ? identical : differ)++;
+    }
+    if (identical + differ > 0)
+      std::cout << "emitter vs torch_to_nnef export, statement by statement: " << identical << " identical, " << differ
+                << " differ (per case in the JSON report, field emitter_diff)\n";
+  }
   if (!a.json.empty()) write_json_report(a.json, results, summary, a.command_line);
   if (!a.junit.empty()) write_junit_report(a.junit, results, summary);
   if (summary.unexpected_passes > 0)

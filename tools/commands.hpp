@@ -15,6 +15,7 @@ struct RunArgs {
   std::string tier = "small";
   std::string mode = "both";
   std::string device = "cpu";
+  std::string model_source = "t2n";
   std::string json, junit;
   bool quiet = false;
   std::string command_line;

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "emit_commands.hpp"
 #include "rnnconf/core/error.hpp"
 
 namespace fs = std::filesystem;
@@ -24,6 +25,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--tier", run.tier, "small | large | all")->check(CLI::IsMember({"small", "large", "all"}));
   run_cmd->add_option("--mode", run.mode, "fused | literal | both")->check(CLI::IsMember({"fused", "literal", "both"}));
   run_cmd->add_option("--device", run.device, "cpu | cuda | all")->check(CLI::IsMember({"cpu", "cuda", "all"}));
+  run_cmd->add_option("--model-source", run.model_source, "t2n (committed torch_to_nnef exports) | emitter (ours)")
+      ->check(CLI::IsMember({"t2n", "emitter"}));
   run_cmd->add_option("--json", run.json, "write the JSON report here");
   run_cmd->add_option("--junit", run.junit, "write the JUnit XML report here");
   run_cmd->add_flag("--quiet", run.quiet, "print only failing lines and the summary");
@@ -56,6 +59,21 @@ int main(int argc, char** argv) {
   auto* dump_cmd = app.add_subcommand("dump-graph", "print a model's graph as the executor sees it");
   dump_cmd->add_option("model", dump_model, "model folder, .tar or .tgz")->required();
 
+  EmitArgs emit;
+  auto* emit_cmd = app.add_subcommand("emit", "write our own NNEF export of a PyTorch recurrent layer");
+  emit_cmd->add_option("spec", emit.spec, "SPEC.json (the case in PyTorch's terms)")->required();
+  emit_cmd->add_option("--params", emit.params, "folder of <pytorch parameter name>.dat")->required();
+  emit_cmd->add_option("-o,--output", emit.output, "model folder, .tar or .tgz")->required();
+  emit_cmd->add_option("--entry", emit.entry, "module | aten (byte-identical output)")
+      ->check(CLI::IsMember({"module", "aten"}));
+
+  DiffArgs diff;
+  auto* diff_cmd = app.add_subcommand("diff", "statement-level comparison of two NNEF exports");
+  diff_cmd->add_option("a", diff.a, "first model (folder, .tar, .tgz or graph.nnef)")->required();
+  diff_cmd->add_option("b", diff.b, "second model")->required();
+  diff_cmd->add_option("--context", diff.context, "statements of context around the first difference");
+  diff_cmd->add_flag("--ignore-labels", diff.ignore_labels, "compare variables by position, not label");
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (*run_cmd) {
@@ -73,6 +91,8 @@ int main(int argc, char** argv) {
     }
     if (*validate_cmd) return cmd_validate(validate);
     if (*dump_cmd) return cmd_dump_graph(dump_model);
+    if (*emit_cmd) return cmd_emit(emit);
+    if (*diff_cmd) return cmd_diff(diff);
   } catch (const rnnconf::Error& e) {
     std::cerr << "rnnconf: error: " << e.what() << "\n";
     return 2;

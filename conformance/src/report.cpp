@@ -55,6 +55,7 @@ std::string format_result_line(const CaseResult& r, size_t index, size_t total) 
   const int width = static_cast<int>(std::to_string(total).size());
   std::string line = fmt::format("[{:>{}}/{}] {:<10} {:<7} {:<4} {}", index, width, total, outcome_name(r.outcome),
                                  r.mode, r.device, r.case_name);
+  if (r.model_source != "t2n") line += " [" + r.model_source + "]";
   if (r.outcome == Outcome::skipped) return line + "  (" + r.skip_reason + ")";
   if (!r.outputs.empty() && r.error.empty())
     line += fmt::format("  err {:.3g}  ulp {}", r.worst_abs_error, r.max_ulp);
@@ -119,7 +120,9 @@ void write_json_report(const std::filesystem::path& file, const std::vector<Case
                      {"error", r.error},
                      {"skip_reason", r.skip_reason},
                      {"expectation", r.expectation},
+                     {"model_source", r.model_source},
                      {"export_path", r.export_path_kind},
+                     {"emitter_diff", r.emitter_diff},
                      {"warnings", r.warnings},
                      {"outputs", outs},
                      {"repro", r.repro}});

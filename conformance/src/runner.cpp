@@ -5,8 +5,15 @@
 #include <cmath>
 #include <limits>
 
+#include <unistd.h>
+
 #include "rnnconf/conformance/golden.hpp"
 #include "rnnconf/core/error.hpp"
+#include "rnnconf/emitter/emit_inputs.hpp"
+#include "rnnconf/emitter/emitter.hpp"
+#include "rnnconf/emitter/statement_diff.hpp"
+#include "rnnconf/nnef/container.hpp"
+#include "rnnconf/nnef/parser.hpp"
 
 namespace rnnconf::conformance {
 
@@ -41,8 +48,28 @@ void Summary::add(const CaseResult& r) {
 
 namespace {
 
-std::string repro_command(const std::string& name, const std::string& mode, const std::string& device) {
-  return "rnnconf run --filter '^" + name + "$' --mode " + mode + " --device " + device;
+std::string repro_command(const std::string& name, const std::string& mode, const std::string& device,
+                          const std::string& source) {
+  return "rnnconf run --filter '^" + name + "$' --mode " + mode + " --device " + device +
+         (source == "t2n" ? "" : " --model-source " + source);
+}
+
+emitter::EmittedModel emit_for(const MatrixCase& c, const fs::path& golden_dir) {
+  const auto params = emitter::read_params_dir(c.spec, golden_dir / "params");
+  if (c.spec.entry == RnnSpec::Entry::aten) return emitter::emit_aten(c.spec, emitter::aten_flat_list(c.spec, params));
+  return emitter::emit_module(c.spec, params);
+}
+
+// "identical" or "differs at statement k: <ours> | <t2n>" (first difference).
+std::string emitter_diff_line(const MatrixCase& c, const fs::path& golden_dir, const fs::path& t2n_export) {
+  try {
+    const emitter::EmittedModel ours = emit_for(c, golden_dir);
+    const nnef::Document a = nnef::parse_document(ours.graph_text, "emitter:" + c.name);
+    const nnef::Document b = nnef::parse_document(nnef::open_model(t2n_export).graph_text, t2n_export.string());
+    return emitter::verdict_line(emitter::diff_statements(a, b));
+  } catch (const Error& e) {
+    return std::string("not compared: ") + e.what();
+  }
 }
 
 // Classifies a finished (not skipped) run against the expectations file.
@@ -62,15 +89,23 @@ void classify(CaseResult& r, bool mistrusted, const Expectation* exp) {
 
 }  // namespace
 
+void emit_golden_model(const MatrixCase& c, const fs::path& golden_dir, const fs::path& out) {
+  emitter::write_emitted(emit_for(c, golden_dir), out);
+}
+
 CaseResult run_case(const MatrixCase& c, const fs::path& golden_dir, const Policy& policy,
                     const Expectations& expectations, const std::string& mode, const std::string& device,
-                    const ExecuteFn& execute) {
+                    const ExecuteFn& execute, const std::string& model_source, bool diff_emitter) {
   CaseResult r;
   r.case_name = c.name;
   r.mode = mode;
   r.device = device;
-  r.repro = repro_command(c.name, mode, device);
-  const Expectation* exp = expectations.find(c.name);
+  r.model_source = model_source;
+  r.repro = repro_command(c.name, mode, device, model_source);
+  if (model_source != "t2n" && model_source != "emitter")
+    throw Error("unknown model source '" + model_source + "' (expected t2n or emitter)");
+  // The expectations describe torch_to_nnef's defects; our emitter must pass everything.
+  const Expectation* exp = model_source == "t2n" ? expectations.find(c.name) : nullptr;
   const auto t0 = std::chrono::steady_clock::now();
   auto finish = [&]() {
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -99,20 +134,37 @@ CaseResult run_case(const MatrixCase& c, const fs::path& golden_dir, const Polic
   r.export_path_kind = g.export_path_kind;
   const bool mistrusted = is_mistrusted(policy, c.spec, g.truth);
 
-  if (!g.export_path) {
+  fs::path model;
+  if (model_source == "emitter") {
+    model = fs::temp_directory_path() / ("rnnconf-emit-" + std::to_string(getpid())) / (c.name + ".tar");
+    try {
+      fs::create_directories(model.parent_path());
+      fs::remove(model);
+      emit_golden_model(c, golden_dir, model);
+    } catch (const Error& e) {
+      r.error = std::string("emitter refused the case: ") + e.what();
+      classify(r, false, exp);
+      return finish();
+    }
+  } else if (!g.export_path) {
     r.error = "no torch_to_nnef export: " + (g.export_error.empty() ? g.export_status : g.export_error);
     classify(r, mistrusted, exp);
     return finish();
+  } else {
+    model = *g.export_path;
+    if (diff_emitter) r.emitter_diff = emitter_diff_line(c, golden_dir, model);
   }
 
   ExecOutput out;
   try {
-    out = execute(*g.export_path, g.inputs, mode, device);
+    out = execute(model, g.inputs, mode, device);
   } catch (const Error& e) {
     r.error = std::string("model refused or failed: ") + e.what();
     classify(r, mistrusted, exp);
+    if (model_source == "emitter") fs::remove(model);
     return finish();
   }
+  if (model_source == "emitter") fs::remove(model);
   r.warnings = out.warnings;
 
   r.numerically_passed = true;
@@ -148,8 +200,11 @@ std::vector<CaseResult> run_matrix(const RunConfig& cfg, const ExecuteFn& execut
   for (const auto& device : cfg.devices)
     for (const auto& c : cases)
       for (const auto& mode : cfg.modes) {
-        results.push_back(
-            run_case(c, cfg.root / "goldens" / "data" / c.name, policy, expectations, mode, device, execute));
+        // The statement diff does not depend on mode or device: compute it once per case.
+        const bool diff = cfg.diff_emitter && cfg.model_source == "t2n" && mode == cfg.modes.front() &&
+                          device == cfg.devices.front();
+        results.push_back(run_case(c, cfg.root / "goldens" / "data" / c.name, policy, expectations, mode, device,
+                                   execute, cfg.model_source, diff));
         if (on_result) on_result(results.back(), results.size(), total);
       }
   return results;

@@ -21,7 +21,8 @@ Shape declared_input_shape(const nnef::Invocation& inv) {
     if (a.name == "shape" || (a.name.empty() && &a == &inv.args.front()))
       if (const auto* arr = std::get_if<nnef::ArrayExpr>(&a.value->node))
         for (const auto& item : arr->items) {
-          if (const auto* i = std::get_if<nnef::IntegerLiteral>(&item.node)) s.push_back(i->value);
+          const auto* i = std::get_if<nnef::IntegerLiteral>(&item.node);
+          s.push_back(i ? i->value : 1);  // a symbolic extent (tract_symbol) is shown with extent 1
         }
   return s;
 }

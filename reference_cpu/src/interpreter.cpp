@@ -408,6 +408,22 @@ Value bind_input(ExecContext& ctx, const nnef::Assignment& st, const nnef::Invoc
   const auto* id = std::get_if<nnef::Identifier>(&st.lvalue.node);
   if (!id) throw Error(where, inv.op + ": left-hand side must be one identifier");
   const nnef::Fragment* decl = find_declaration(inv.op);
+  auto it = ctx.inputs.find(id->name);
+  // Symbolic extents (`extension tract_symbol S;`, `shape = [S, 3]`): an
+  // identifier not yet defined takes the bound input's extent; a symbol
+  // already bound must agree with it.
+  for (const auto& a : inv.args) {
+    if (!(a.name == "shape" || (a.name.empty() && &a == &inv.args.front()))) continue;
+    const auto* arr = std::get_if<nnef::ArrayExpr>(&a.value->node);
+    for (size_t k = 0; arr && k < arr->items.size(); ++k) {
+      const auto* sym = std::get_if<nnef::Identifier>(&arr->items[k].node);
+      if (!sym || scope.count(sym->name) || it == ctx.inputs.end()) continue;
+      if (k >= it->second.shape().size())
+        throw Error(where, fmt::format("graph input '{}': shape {} given, rank {} declared", id->name,
+                                       shape_str(it->second.shape()), arr->items.size()));
+      scope.emplace(sym->name, Value::of_int(it->second.shape()[k]));
+    }
+  }
   std::vector<Value> args;
   try {
     args = bind_arguments(ctx, *decl, inv, scope);
@@ -419,7 +435,6 @@ Value bind_input(ExecContext& ctx, const nnef::Assignment& st, const nnef::Invoc
   if (inv.op == "tract_core_external") want = datum_type(as_string(args[1], inv.op + ": datum_type"), where);
   else if (inv.generic_arg == nnef::TypeName::integer) want = DType::i64;
   else if (inv.generic_arg == nnef::TypeName::logical) want = DType::boolean;
-  auto it = ctx.inputs.find(id->name);
   if (it == ctx.inputs.end()) {
     std::string given;
     for (const auto& [k, v] : ctx.inputs) given += (given.empty() ? "" : ", ") + k;

@@ -4,6 +4,8 @@
 // or f64): no silent widening, so f32 runs behave like a float32 engine.
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -91,8 +93,14 @@ Tensor binary_typed(const OpCall& c, const Tensor& a, const Tensor& b) {
   if (op == "add") return broadcast_apply<T, T, T>(c, a, b, d, [](T x, T y) { return x + y; });
   if (op == "sub") return broadcast_apply<T, T, T>(c, a, b, d, [](T x, T y) { return x - y; });
   if (op == "mul") return broadcast_apply<T, T, T>(c, a, b, d, [](T x, T y) { return x * y; });
-  if (op == "div") return broadcast_apply<T, T, T>(c, a, b, d, [](T x, T y) { return x / y; });
-  if (op == "pow") return broadcast_apply<T, T, T>(c, a, b, d, [](T x, T y) { return std::pow(x, y); });
+  if (op == "div") {
+    if constexpr (std::is_integral_v<T>) {
+      for (T y : b.span<T>())
+        if (y == 0) c.fail("integer division by zero");
+    }
+    return broadcast_apply<T, T, T>(c, a, b, d, [](T x, T y) { return x / y; });
+  }
+  if (op == "pow") return broadcast_apply<T, T, T>(c, a, b, d, [](T x, T y) { return static_cast<T>(std::pow(x, y)); });
   if (op == "min") return broadcast_apply<T, T, T>(c, a, b, d, [](T x, T y) { return std::min(x, y); });
   if (op == "max") return broadcast_apply<T, T, T>(c, a, b, d, [](T x, T y) { return std::max(x, y); });
   c.fail("not a binary op");
@@ -126,15 +134,30 @@ Value op_unary(const OpCall& c) {
   c.fail(fmt::format("expected a float tensor, got {}{}", dtype_name(x->dtype()), shape_str(x->shape())));
 }
 
-Value op_binary(const OpCall& c) {
-  const auto a = c.tensor(0), b = c.tensor(1);
+// Integer tensors (shape arithmetic after tract_core_shape_of) are allowed
+// too; an integer literal beside a float tensor takes the tensor's dtype.
+std::pair<std::shared_ptr<const Tensor>, std::shared_ptr<const Tensor>> numeric_operands(const OpCall& c) {
+  auto a = c.tensor(0), b = c.tensor(1);
+  auto widen = [&](std::shared_ptr<const Tensor>& lit, const Tensor& other, const Value& v) {
+    if (v.kind == Value::Kind::integer && is_float(other.dtype()))
+      lit = std::make_shared<const Tensor>(lit->cast(other.dtype()));
+  };
+  widen(a, *b, c.arg(0));
+  widen(b, *a, c.arg(1));
+  if (a->dtype() == DType::i64 && b->dtype() == DType::i64) return {a, b};
   same_float_dtype(c, *a, *b);
+  return {a, b};
+}
+
+Value op_binary(const OpCall& c) {
+  const auto [a, b] = numeric_operands(c);
+  if (a->dtype() == DType::i64) return Value::of_tensor(binary_typed<int64_t>(c, *a, *b));
   return Value::of_tensor(a->dtype() == DType::f32 ? binary_typed<float>(c, *a, *b) : binary_typed<double>(c, *a, *b));
 }
 
 Value op_compare(const OpCall& c) {
-  const auto a = c.tensor(0), b = c.tensor(1);
-  same_float_dtype(c, *a, *b);
+  const auto [a, b] = numeric_operands(c);
+  if (a->dtype() == DType::i64) return Value::of_tensor(compare_typed<int64_t>(c, *a, *b));
   return Value::of_tensor(a->dtype() == DType::f32 ? compare_typed<float>(c, *a, *b) : compare_typed<double>(c, *a, *b));
 }
 

@@ -325,4 +325,22 @@ Value op_constant(const OpCall& c) {
   return Value::of_tensor(std::move(t));
 }
 
+Value op_shape_of(const OpCall& c) {
+  const auto x = c.tensor(0);
+  return Value::of_tensor(Tensor::from<int64_t>({x->rank()}, x->shape()));
+}
+
+// tract_core_cast(input, to): float targets become the working dtype (an f64
+// run stays in double: it is our truth), integer targets i64, bool bool.
+Value op_cast(const OpCall& c) {
+  const auto x = c.tensor(0);
+  const std::string& to = as_string(c.arg(1), c.what(1));
+  DType d = DType::f32;
+  if (to == "f16" || to == "f32" || to == "f64" || to == "F16" || to == "F32" || to == "F64") d = c.working;
+  else if (to == "bool" || to == "Bool") d = DType::boolean;
+  else if (!to.empty() && (to[0] == 'i' || to[0] == 'u' || to[0] == 'I' || to[0] == 'U')) d = DType::i64;
+  else c.fail("unknown target type '" + to + "'");
+  return Value::of_tensor(x->dtype() == d ? *x : x->cast(d));
+}
+
 }  // namespace rnnconf::cpu

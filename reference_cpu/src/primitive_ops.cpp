@@ -36,6 +36,7 @@ const std::vector<PrimitiveOp>& table() {
       {"linear", op_linear},     {"reshape", op_reshape},  {"transpose", op_transpose}, {"squeeze", op_squeeze},
       {"unsqueeze", op_unsqueeze}, {"concat", op_concat},  {"split", op_split},       {"stack", op_stack},
       {"unstack", op_unstack},   {"slice", op_slice},      {"tile", op_tile},         {"constant", op_constant},
+      {"tract_core_shape_of", op_shape_of}, {"tract_core_cast", op_cast},
   };
   return ops;
 }

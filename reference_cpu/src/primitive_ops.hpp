@@ -63,5 +63,7 @@ Value op_tile(const OpCall& c);
 Value op_constant(const OpCall& c);
 Value op_matmul(const OpCall& c);
 Value op_linear(const OpCall& c);
+Value op_shape_of(const OpCall& c);
+Value op_cast(const OpCall& c);
 
 }  // namespace rnnconf::cpu

@@ -95,6 +95,9 @@ const Tensor& as_tensor(const Value& v, const std::string& what) {
   return *v.tensor;
 }
 int64_t as_int(const Value& v, const std::string& what) {
+  // tract evaluates a one-element integer tensor (e.g. from tract_core_shape_of) as an integer.
+  if (v.kind == Value::Kind::tensor && v.tensor->dtype() == DType::i64 && v.tensor->numel() == 1)
+    return v.tensor->span<int64_t>()[0];
   if (v.kind != Value::Kind::integer) wrong(v, what, "an integer");
   return v.i;
 }
@@ -117,6 +120,10 @@ const std::vector<Value>& as_items(const Value& v, const std::string& what) {
 }
 std::vector<int64_t> as_int_list(const Value& v, const std::string& what) {
   std::vector<int64_t> out;
+  if (v.kind == Value::Kind::tensor && v.tensor->dtype() == DType::i64 && v.tensor->rank() <= 1) {
+    for (int64_t x : v.tensor->span<int64_t>()) out.push_back(x);
+    return out;
+  }
   for (const auto& item : as_items(v, what)) out.push_back(as_int(item, what + " item"));
   return out;
 }

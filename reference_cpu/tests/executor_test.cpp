@@ -13,6 +13,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <set>
 #include <sstream>
 #include <nlohmann/json.hpp>
@@ -222,7 +223,15 @@ TEST(ExecutorFused, KnownLstmFusesAndRecords) {
   EXPECT_EQ(steps_h, 4);
   EXPECT_EQ(steps_c, 4);
   EXPECT_EQ(outputs, 3);
-  // The recorded h at the last time step is the fragment's last h.
+  // The recorded h at the last time step (t = 3, forward) is the fragment's last h.
+  const Tensor* h3 = nullptr;
+  const Tensor* hn = nullptr;
+  for (const auto& rec : r.records) {
+    if (rec.name == r.calls[0].lhs[0] + "/h@t3") h3 = &rec.value;
+    if (rec.name == r.calls[0].lhs[1]) hn = &rec.value;
+  }
+  ASSERT_TRUE(h3 && hn);
+  EXPECT_EQ(*h3, *hn);
   const RunResult lit = run_model(m, in, RunOptions{Precision::f32, FragmentMode::literal, true});
   EXPECT_FALSE(lit.calls[0].fused);
   EXPECT_EQ(lit.calls[0].identity_hash, r.calls[0].identity_hash);
@@ -272,12 +281,20 @@ TEST(ExecutorFused, KnownTableMatchesTheGoldenExports) {
   for (const auto& k : known_fragments()) EXPECT_EQ(k.hash.size(), 16u) << k.name;
 }
 
-TEST(ExecutorFused, FusedOutputsArePoisonedUntilWritten) {
-  // The fused kernels' outputs start as NaN (tensor_index.hpp, poisoned):
-  // the sweep's fused-vs-literal comparison treats NaN as an infinite
-  // difference, so an element a kernel skips fails it. Here: a bidi pack
-  // whose declared width is wrong is refused by the kernel (it would leave
-  // half the row unwritten) and runs literally, failing in reshape like tract.
+TEST(ExecutorFused, ComparisonTreatsNaNAsInfinite) {
+  // Op and kernel outputs start as NaN (src/tensor_index.hpp, poisoned); the
+  // sweep's comparisons must then fail on any element left unwritten.
+  const Tensor a = f32({2}, {1.0f, 2.0f});
+  const Tensor b = f32({2}, {1.0f, std::numeric_limits<float>::quiet_NaN()});
+  EXPECT_EQ(max_abs_diff(a, a), 0.0);
+  EXPECT_TRUE(std::isinf(max_abs_diff(a, b)));
+  EXPECT_TRUE(std::isinf(max_abs_diff(b, a)));
+}
+
+TEST(ExecutorFused, KernelDeclinesAWrongPackWidth) {
+  // A bidi pack whose declared width is not 2·H is declined by the fused
+  // kernel (it would leave part of each row unwritten) and runs literally,
+  // failing in reshape as tract does.
   const std::string name = "gru_l1_bidi_tm_bias_h0_I5H7_B3T4";
   nnef::ModelFiles files = golden_files(name);
   std::string& text = files.graph_text;
@@ -387,6 +404,34 @@ TEST(ExecutorBadModels, RunawayRecursionIsAnError) {
   }
   EXPECT_NE(msg.find("nested deeper"), std::string::npos) << msg;
   EXPECT_NE(msg.find("t/graph.nnef:3:"), std::string::npos) << msg;
+}
+
+TEST(ExecutorDynamic, SymbolicBatchFromTheInputAndShapeOf) {
+  // What torch_to_nnef writes with dynamic_axes: a symbolic batch S resolved
+  // from the bound input, and zero states tiled to it via tract_core_shape_of.
+  const std::string text =
+      "version 1.0;\nextension tract_registry tract_core;\nextension tract_symbol S;\n"
+      "graph g(x, h) -> (y)\n{\n"
+      "    x = tract_core_external(shape = [S, 3], datum_type = 'f32');\n"
+      "    h = tract_core_external(shape = [S, 1], datum_type = 'f32');\n"
+      "    s = tract_core_shape_of(x);\n"
+      "    b = squeeze(slice(s, axes = [0], begin = [0], end = [1], stride = [1]), axes = [0]);\n"
+      "    v = variable<scalar>(label = 'v', shape = [1, 3]);\n"
+      "    y = x + tile(v, repeats = [b, 1]) + h;\n}\n";
+  const nnef::Model m = model_from_text(text, {{"v", f32({1, 3}, {1, 2, 3})}});
+  const RunResult r = run_model(m, {{"x", Tensor(DType::f32, {4, 3})}, {"h", f32({4, 1}, {0, 10, 20, 30})}},
+                                literal_f32());
+  EXPECT_EQ(r.outputs.at("y").shape(), (Shape{4, 3}));
+  EXPECT_EQ(values(r.outputs.at("y"))[10], 32.0f);
+  // h must agree with x on S
+  std::string msg;
+  try {
+    run_model(m, {{"x", Tensor(DType::f32, {4, 3})}, {"h", Tensor(DType::f32, {2, 1})}}, literal_f32());
+  } catch (const Error& e) {
+    msg = e.what();
+  }
+  EXPECT_NE(msg.find("t/graph.nnef:7:"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("[2, 1]"), std::string::npos) << msg;
 }
 
 TEST(ExecutorDescribe, OneLinePerStatementWithShapes) {

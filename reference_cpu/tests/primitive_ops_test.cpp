@@ -184,6 +184,15 @@ TEST(PrimitiveOps, ConstantAndF64Mode) {
   EXPECT_EQ(r64.outputs.at("z").span<double>()[1], 1.5);
 }
 
+TEST(PrimitiveOps, IntegerShapeArithmetic) {
+  // tract_core_shape_of gives i64; arithmetic on it stays integer.
+  const std::string g = graph_text("x", "z", {ext("x", "[2, 3]"), "s = tract_core_shape_of(x);",
+                                              "n = s * s - s;", "z = tile(x, repeats = [1, squeeze(slice(n, axes = [0], "
+                                              "begin = [0], end = [1]), axes = [0])]);"});
+  const RunResult r = run_model(model_from_text(g), {{"x", iota({2, 3})}}, literal_f32());
+  EXPECT_EQ(r.outputs.at("z").shape(), (Shape{2, 6}));  // n = [2, 6]: repeats [1, 2]
+}
+
 // ---- shape errors: op, graph.nnef line (statement 1 is on line 6) and shapes --
 
 void expect_error(const std::string& message, const std::vector<std::string>& parts) {

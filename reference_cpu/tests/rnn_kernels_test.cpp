@@ -3,6 +3,7 @@
 // output layout (packed, strided with untouched gap columns, bidirectional
 // packed [T, B, 2·H_out]) over awkward sizes, in float and double. Outputs are
 // poisoned with NaN and guarded by sentinels; NaN never passes.
+#include <cblas.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -139,6 +140,21 @@ TEST_P(RnnSweep, DoubleMatchesNaiveReference) { run_sweep_case<double>(GetParam(
 
 INSTANTIATE_TEST_SUITE_P(AllVariants, RnnSweep, ::testing::ValuesIn(sweep_cases()),
                          [](const ::testing::TestParamInfo<SweepCase>& case_info) { return case_info.param.name(); });
+
+// Batch 11 with BLAS on one thread (the AVX-512 panel kernel takes every
+// batch) and on two threads (batches above 8 go to BLAS GEMM): both recurrent
+// paths of the float kernel against the reference.
+TEST(RnnSequence, FloatRecurrentPathsAtBatchElevenMatchNaiveReference) {
+  const int saved_threads = openblas_get_num_threads();
+  for (int threads : {1, 2}) {
+    openblas_set_num_threads(threads);
+    for (RnnVariant v : {RnnVariant::lstm, RnnVariant::gru, RnnVariant::rnn_tanh}) {
+      SCOPED_TRACE(std::string(variant_name(v)) + " BLAS threads " + std::to_string(threads));
+      run_sweep_case<float>(SweepCase{v, false, true, false, Layout::packed, Sizes{13, 37, 11, 3}, true}, 4242);
+    }
+  }
+  openblas_set_num_threads(saved_threads);
+}
 
 // ---- cells ----------------------------------------------------------------
 

@@ -46,7 +46,7 @@ def test_table_matches_the_installed_package():
     # One file per known fragment, named after it (lstm.nnef holds lstm and lstm_scan_loop).
     computed = {f["name"]: f for f in tool_identities([frag_dir / f"{n}.nnef" for n in KNOWN_NAMES])
                 if f["name"] in KNOWN_NAMES}
-    table = json.loads(TABLE.read_text())["fragments"]
+    table = [e for e in json.loads(TABLE.read_text())["fragments"] if e["source"].startswith("torch_to_nnef")]
     assert sorted(e["name"] for e in table) == sorted(KNOWN_NAMES)
     for entry in table:
         got = computed[entry["name"]]
@@ -55,8 +55,22 @@ def test_table_matches_the_installed_package():
         assert entry["source"] == f"torch_to_nnef {PINNED} op/fragment/{entry['name']}.nnef"
 
 
+def test_table_matches_our_fragments():
+    """The rnnconf entries are exactly the identities of fragments/*.nnef (ours, written from the equations)."""
+    ours_dir = REPO / "fragments"
+    computed = {f["name"]: f for f in tool_identities([ours_dir / f"{n}.nnef" for n in KNOWN_NAMES])
+                if f["name"] in KNOWN_NAMES}
+    table = [e for e in json.loads(TABLE.read_text())["fragments"] if e["source"].startswith("rnnconf ")]
+    assert sorted(e["name"] for e in table) == sorted(KNOWN_NAMES)
+    for entry in table:
+        got = computed[entry["name"]]
+        assert entry["signature"] == got["signature"], entry["name"]
+        assert entry["hash"] == got["hash"], entry["name"]
+        assert entry["source"] == f"rnnconf fragments/{entry['name']}.nnef"
+
+
 def test_identity_covers_the_scan_body():
-    table = {e["name"]: e for e in json.loads(TABLE.read_text())["fragments"]}
+    table = {e["name"]: e for e in json.loads(TABLE.read_text())["fragments"] if e["source"].startswith("torch_to_nnef")}
     frag_dir = Path(t2n.__file__).parent / "op" / "fragment"
     lstm = [f for f in tool_identities([frag_dir / "lstm.nnef"]) if f["name"] == "lstm"][0]
     assert lstm["closure"] == ["lstm", "lstm_scan_loop"]
@@ -70,7 +84,8 @@ def test_golden_exports_use_known_identities():
     exports = sorted(data.glob("*/export/model.nnef.tgz"))
     if not exports:
         pytest.skip("no golden exports in goldens/data")
-    table = {e["name"]: e["hash"] for e in json.loads(TABLE.read_text())["fragments"]}
+    table = {e["name"]: e["hash"] for e in json.loads(TABLE.read_text())["fragments"]
+             if e["source"].startswith("torch_to_nnef")}
     seen = set()
     for exp in exports[::7]:  # a sample: the C++ sweep checks every export fuses
         for f in tool_identities([exp]):

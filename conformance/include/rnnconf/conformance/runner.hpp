@@ -31,6 +31,7 @@ struct CaseResult {
   std::string case_name;
   std::string mode;    // "fused" | "literal"
   std::string device;  // "cpu" | "cuda"
+  std::string model_source = "t2n";  // "t2n" (the committed torch_to_nnef export) | "emitter" (ours)
   Outcome outcome = Outcome::skipped;
   bool numerically_passed = false;           // the policy's verdict on every output
   std::vector<OutputJudgement> outputs;      // one per graph output
@@ -43,6 +44,9 @@ struct CaseResult {
   int64_t max_ulp = 0;
   double seconds = 0;
   std::string repro;                         // the command that reruns this case alone
+  // t2n source: how our emitter's graph compares with the export, statement by
+  // statement ("identical" or "differs at statement k: ..."); empty when not computed.
+  std::string emitter_diff;
 };
 
 struct Summary {
@@ -58,6 +62,8 @@ struct RunConfig {
   std::string tier = "small";
   std::vector<std::string> modes = {"fused", "literal"};
   std::vector<std::string> devices = {"cpu"};
+  std::string model_source = "t2n";      // t2n | emitter
+  bool diff_emitter = true;              // t2n source: record the statement diff against our emitter
 };
 
 // What an executor returns for one model run.
@@ -78,9 +84,16 @@ ExecOutput execute_default(const std::filesystem::path& model, const std::map<st
                            const std::string& mode, const std::string& device);
 
 // Judges one case on one executor configuration (also used by tests with planted errors).
+// model_source "t2n" runs the committed torch_to_nnef export and classifies it
+// against the expectations (known exporter defects); "emitter" runs our own
+// emitter's model of the same weights (through the aten entry point for _aten
+// cases), which must pass every case: the expectations do not apply to it.
 CaseResult run_case(const MatrixCase& c, const std::filesystem::path& golden_dir, const Policy& policy,
                     const Expectations& expectations, const std::string& mode, const std::string& device,
-                    const ExecuteFn& execute);
+                    const ExecuteFn& execute, const std::string& model_source = "t2n", bool diff_emitter = false);
+
+// Our emitter's model for a golden case, written to `out` (a .tar path).
+void emit_golden_model(const MatrixCase& c, const std::filesystem::path& golden_dir, const std::filesystem::path& out);
 
 // Runs the whole selection; `on_result` sees each result as it is produced (for progress lines).
 std::vector<CaseResult> run_matrix(const RunConfig& cfg, const ExecuteFn& execute,
