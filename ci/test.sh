@@ -2,7 +2,8 @@
 # ci/test.sh: the README's test command. Runs every test of the project on a
 # fresh machine (set-up included):
 #   1. release build (g++, -Wall -Wextra -Werror on our code, CUDA when nvcc is
-#      found) and its CTest suite;
+#      found, LibTorch from the venv) and its CTest suite, then the mutant
+#      matrix table (rnnconf mutants) and a 60 s LibTorch fuzz smoke (rnnconf fuzz);
 #   2. sanitizer build (clang, ASan+UBSan, libFuzzer targets): the same unit
 #      tests under the sanitizers, then a short smoke of every fuzz target;
 #   3. pytest (Python parts and the cross-checks against torch_to_nnef, tract
@@ -35,9 +36,24 @@ run_ctest() {  # run_ctest PRESET
 }
 
 rnnconf_log "release build"
-cmake --preset release >"$logdir/configure-release.log" 2>&1 || { cat "$logdir/configure-release.log"; exit 1; }
+# LibTorch from the venv's torch wheel, for `rnnconf fuzz` (and bench); empty when torch is absent.
+torch_prefix="$("$RNNCONF_PYTHON" -c 'import torch.utils; print(torch.utils.cmake_prefix_path)' 2>/dev/null || true)"
+cmake --preset release -DRNNCONF_TORCH_CMAKE_PREFIX="$torch_prefix" >"$logdir/configure-release.log" 2>&1 || { cat "$logdir/configure-release.log"; exit 1; }
 cmake --build --preset release -j2 || exit 1
 run_ctest release
+
+rnnconf_log "mutant matrix (rnnconf mutants)"
+"$RNNCONF_ROOT/build/release/tools/rnnconf" mutants --markdown "$logdir/mutants.md" 2>"$logdir/mutants.err" | tee "$logdir/mutants.log"
+rc=${PIPESTATUS[0]}
+summaries+=("mutants: $(tail -n1 "$logdir/mutants.log")")
+((rc == 0)) || failed+=("rnnconf mutants")
+
+rnnconf_log "LibTorch differential fuzz smoke (rnnconf fuzz --seed 1 --seconds 60)"
+"$RNNCONF_ROOT/build/release/tools/rnnconf" fuzz --seed 1 --seconds 60 --json "$logdir/fuzz-libtorch.json" 2>&1 \
+  | tee "$logdir/fuzz-libtorch.log"
+rc=${PIPESTATUS[0]}
+summaries+=("fuzz (LibTorch): $(grep -E '^fuzz seed|built without LibTorch' "$logdir/fuzz-libtorch.log" | tail -n1)")
+((rc == 0)) || failed+=("rnnconf fuzz")
 
 if [ "${RNNCONF_SKIP_SANITIZERS:-0}" != 1 ]; then
   rnnconf_log "sanitizer build (clang, ASan+UBSan, libFuzzer)"

@@ -56,6 +56,13 @@ int cmd_run(const RunArgs& a) {
   }
   if (a.quiet && tty) std::cout << "\r";
   std::cout << format_summary(summary) << "\n";
+  bool triage_header = false;
+  for (const auto& r : results) {
+    if (r.triage.empty()) continue;
+    if (!triage_header) std::cout << "triage of the failing cases (expected failures included):\n";
+    triage_header = true;
+    std::cout << "  " << outcome_name(r.outcome) << " " << r.case_name << " " << r.mode << ": " << r.triage << "\n";
+  }
   if (cfg.model_source == "t2n") {
     int identical = 0, differ = 0;
     for (const auto& r : results) {

@@ -7,6 +7,9 @@
 
 #include "commands.hpp"
 #include "emit_commands.hpp"
+#include "fuzz_commands.hpp"
+#include "triage_commands.hpp"
+#include "exporter_ci_commands.hpp"
 #include "rnnconf/core/error.hpp"
 
 namespace fs = std::filesystem;
@@ -74,6 +77,65 @@ int main(int argc, char** argv) {
   diff_cmd->add_option("--context", diff.context, "statements of context around the first difference");
   diff_cmd->add_flag("--ignore-labels", diff.ignore_labels, "compare variables by position, not label");
 
+  ExporterCiArgs xci;
+  ExporterCiMergeArgs xci_merge;
+  auto* xci_cmd = app.add_subcommand(
+      "exporter-ci", "re-export every case with an exporter under test and compare with the goldens and the baseline");
+  xci_cmd->add_option("--exporter", xci.exporter_python, "python of the environment holding the exporter under test");
+  xci_cmd->add_option("--exporter-path", xci.exporter_path, "folder put first on that python's PYTHONPATH");
+  xci_cmd->add_option("--device", xci.device, "cpu | cuda | all")->check(CLI::IsMember({"cpu", "cuda", "all"}));
+  xci_cmd->add_option("--mode", xci.mode, "fused | literal | both")->check(CLI::IsMember({"fused", "literal", "both"}));
+  xci_cmd->add_option("--filter", xci.filter, "regex on case names");
+  xci_cmd->add_option("--tier", xci.tier, "small | large")->check(CLI::IsMember({"small", "large"}));
+  xci_cmd->add_option("--shard", xci.shard, "K/N: this job's share of the cases (round robin)");
+  xci_cmd->add_option("-j,--jobs", xci.jobs, "parallel export processes")->check(CLI::PositiveNumber);
+  xci_cmd->add_option("--export-timeout", xci.export_timeout_s, "seconds per case export")->check(CLI::PositiveNumber);
+  xci_cmd->add_option("--work-dir", xci.work_dir, "keep the new exports in WORK/exports");
+  xci_cmd->add_option("--exports", xci.exports, "judge the exports already in this folder (no exporting)");
+  xci_cmd->add_option("--root", xci.root, "repository root");
+  xci_cmd->add_option("--json", xci.json, "write the JSON report here");
+  xci_cmd->add_option("--junit", xci.junit, "write the JUnit XML report here");
+  xci_cmd->add_flag("--list", xci.list_only, "print the (sharded) case list and stop");
+  xci_cmd->add_flag("--quiet", xci.quiet, "print only changed cases and the summary");
+  xci_cmd->require_subcommand(0, 1);
+  auto* xci_merge_cmd = xci_cmd->add_subcommand("merge", "join the JSON reports of exporter-ci shards");
+  xci_merge_cmd->add_option("reports", xci_merge.inputs, "the shards' --json reports")->required();
+  xci_merge_cmd->add_option("--json", xci_merge.json, "write the merged JSON report here");
+  xci_merge_cmd->add_option("--junit", xci_merge.junit, "write the merged JUnit XML report here");
+  xci_merge_cmd->add_flag("--allow-partial", xci_merge.allow_partial, "accept missing shards");
+  xci_merge_cmd->add_flag("--quiet", xci_merge.quiet, "print only changed cases and the summary");
+
+  TriageArgs triage;
+  auto* triage_cmd = app.add_subcommand("triage", "first divergence from the per-step goldens and its likely cause");
+  triage_cmd->add_option("target", triage.target, "matrix case name, or a model path (folder, .tar, .tgz)")->required();
+  triage_cmd->add_option("--case", triage.case_name, "golden case a model path is compared with");
+  triage_cmd->add_option("--root", triage.root, "repository root");
+  triage_cmd->add_option("--mode", triage.mode, "fused | literal")->check(CLI::IsMember({"fused", "literal"}));
+  triage_cmd->add_option("--model-source", triage.model_source, "t2n | emitter (for a case name)")
+      ->check(CLI::IsMember({"t2n", "emitter"}));
+  triage_cmd->add_option("--plot", triage.plot, "write a heatmap of the error per (layer, direction) over time (PNG)");
+
+  MutantsArgs mutants;
+  auto* mutants_cmd = app.add_subcommand("mutants", "run the matrix against every planted mutant and print the table");
+  mutants_cmd->add_option("--root", mutants.root, "repository root");
+  mutants_cmd->add_option("--filter", mutants.filter, "regex on mutant names");
+  mutants_cmd->add_option("--mode", mutants.mode, "fused | literal")->check(CLI::IsMember({"fused", "literal"}));
+  mutants_cmd->add_option("--markdown", mutants.markdown, "also write the table as Markdown here");
+
+  FuzzArgs fuzz;
+  auto* fuzz_cmd = app.add_subcommand("fuzz", "differential testing against LibTorch on seeded random configurations");
+  fuzz_cmd->add_option("--root", fuzz.root, "repository root (for the policy)");
+  fuzz_cmd->add_option("--seed", fuzz.seed, "seed of the configuration sequence");
+  fuzz_cmd->add_option("--seconds", fuzz.seconds, "stop after this many seconds (0: no limit)");
+  fuzz_cmd->add_option("--count", fuzz.count, "stop after this many configurations (0: no limit)");
+  fuzz_cmd->add_option("--replay", fuzz.replay, "rerun one configuration as printed by a failure");
+  fuzz_cmd->add_flag("--no-shrink", fuzz.no_shrink, "report failures without shrinking them");
+  fuzz_cmd->add_option("--mode", fuzz.mode, "fused | literal")->check(CLI::IsMember({"fused", "literal"}));
+  fuzz_cmd->add_option("--device", fuzz.device, "cpu | cuda")->check(CLI::IsMember({"cpu", "cuda"}));
+  fuzz_cmd->add_option("--json", fuzz.json, "write the run's summary here");
+
+  // @subcommands: further subcommands are declared above this line.
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (*run_cmd) {
@@ -93,6 +155,25 @@ int main(int argc, char** argv) {
     if (*dump_cmd) return cmd_dump_graph(dump_model);
     if (*emit_cmd) return cmd_emit(emit);
     if (*diff_cmd) return cmd_diff(diff);
+    if (*xci_merge_cmd) return cmd_exporter_ci_merge(xci_merge);
+    if (*xci_cmd) {
+      if (xci.root.empty()) xci.root = default_root();
+      xci.command_line = command_line;
+      return cmd_exporter_ci(xci);
+    }
+    if (*triage_cmd) {
+      if (triage.root.empty()) triage.root = default_root();
+      return cmd_triage(triage);
+    }
+    if (*mutants_cmd) {
+      if (mutants.root.empty()) mutants.root = default_root();
+      return cmd_mutants(mutants);
+    }
+    if (*fuzz_cmd) {
+      if (fuzz.root.empty()) fuzz.root = default_root();
+      return cmd_fuzz(fuzz);
+    }
+    // @dispatch: further subcommands are dispatched above this line.
   } catch (const rnnconf::Error& e) {
     std::cerr << "rnnconf: error: " << e.what() << "\n";
     return 2;

@@ -1,17 +1,25 @@
 // The executors the runner can use: reference_cpu (fused or literal fragment
-// calls, float32), and reference_cuda once it exists.
+// calls, float32), and reference_cuda when built with CUDA (RNNCONF_HAVE_CUDA).
 #include "rnnconf/conformance/runner.hpp"
 #include "rnnconf/core/error.hpp"
 #include "rnnconf/nnef/model.hpp"
 #include "rnnconf/reference_cpu/executor.hpp"
+#ifdef RNNCONF_HAVE_CUDA
+#include "rnnconf/reference_cuda/device.hpp"
+#include "rnnconf/reference_cuda/executor.hpp"
+#endif
 
 namespace rnnconf::conformance {
 
 bool device_available(const std::string& device, std::string& why) {
   if (device == "cpu") return true;
   if (device == "cuda") {
-    why = "no CUDA executor in this build (reference_cuda is not implemented yet), so no GPU can be used";
+#ifdef RNNCONF_HAVE_CUDA
+    return cuda::device_present(why);
+#else
+    why = "this rnnconf was built without CUDA (no nvcc, or RNNCONF_ENABLE_CUDA=OFF), so no GPU can be used";
     return false;
+#endif
   }
   why = "unknown device '" + device + "' (expected cpu or cuda)";
   return false;
@@ -19,8 +27,22 @@ bool device_available(const std::string& device, std::string& why) {
 
 ExecOutput execute_default(const std::filesystem::path& model_path, const std::map<std::string, Tensor>& inputs,
                            const std::string& mode, const std::string& device) {
-  if (device == "cuda")
-    throw Error("device cuda: reference_cuda is not built in this version of rnnconf (no CUDA executor yet)");
+  if (device == "cuda") {
+#ifdef RNNCONF_HAVE_CUDA
+    if (mode == "fused") {
+      const nnef::Model model = nnef::load_model(model_path);
+      cuda::CudaExecutor exec(model);
+      cpu::RunResult rr = exec.run(inputs);
+      return ExecOutput{std::move(rr.outputs), std::move(rr.warnings)};
+    }
+    if (mode != "literal") throw Error("unknown mode '" + mode + "' (expected fused or literal)");
+    ExecOutput out = execute_default(model_path, inputs, mode, "cpu");
+    out.warnings.push_back("device cuda, mode literal: fragment bodies run literally on the CPU; no GPU kernel is involved");
+    return out;
+#else
+    throw Error("device cuda: this rnnconf was built without CUDA (no nvcc, or RNNCONF_ENABLE_CUDA=OFF)");
+#endif
+  }
   if (device != "cpu") throw Error("unknown device '" + device + "' (expected cpu or cuda)");
   cpu::RunOptions opt;
   opt.precision = cpu::Precision::f32;

@@ -2,6 +2,8 @@
 // exporter bug would.
 #include "rnnconf/conformance/mutants.hpp"
 
+#include <cmath>
+#include <limits>
 #include <regex>
 
 #include "rnnconf/core/error.hpp"
@@ -99,6 +101,46 @@ int shift_input_one_step(EditableModel& m) {
   return uses;
 }
 
+// Multiplies every f32 variable whose label matches `re` by `factor`.
+int scale_variables(EditableModel& m, const std::regex& re, float factor) {
+  int n = 0;
+  for (auto& [label, tensor] : m.variables_by_label) {
+    if (!std::regex_search(label, re) || tensor.dtype() != DType::f32) continue;
+    for (float& v : tensor.span<float>()) v *= factor;
+    ++n;
+  }
+  return n;
+}
+
+// Moves every element of every f32 variable one float32 ULP towards +inf.
+int nudge_variables_one_ulp(EditableModel& m) {
+  int n = 0;
+  for (auto& [label, tensor] : m.variables_by_label) {
+    if (tensor.dtype() != DType::f32) continue;
+    for (float& v : tensor.span<float>()) v = std::nextafter(v, std::numeric_limits<float>::infinity());
+    ++n;
+  }
+  return n;
+}
+
+// Replaces the initial states by zeros: h0_ignored = mul(h0, 0.0) after each
+// external declaration, and every slice of h0/c0 reads the zeroed copy.
+int ignore_initial_state(EditableModel& m) {
+  int n = 0;
+  for (const std::string name : {"h0", "c0"}) {
+    const std::regex ext("\\n(\\s*)" + name + R"( = tract_core_external\([^;]*;)");
+    std::smatch mt;
+    if (!std::regex_search(m.graph, mt, ext)) continue;
+    const size_t after = static_cast<size_t>(mt.position() + mt.length());
+    std::string tail = m.graph.substr(after);
+    const int uses = replace_all(tail, std::regex("slice\\(" + name + ", "), "slice(" + name + "_ignored, ");
+    if (uses == 0) continue;
+    m.graph = m.graph.substr(0, after) + "\n" + mt[1].str() + name + "_ignored = mul(" + name + ", 0.0);" + tail;
+    n += uses;
+  }
+  return n;
+}
+
 }  // namespace
 
 std::vector<Mutant> planted_mutants() {
@@ -146,6 +188,53 @@ std::vector<Mutant> planted_mutants() {
                }});
   v.push_back({"input_off_by_one_step", "step", "every step reads the input of the next time step (x[t+1])",
                "_l\\d_.*T([2-9]|\\d{2,})(_aten)?$", [](EditableModel& m) { return shift_input_one_step(m); }});
+  v.push_back({"gru_gates_r_z_swapped", "gate order",
+               "GRU reset and update gates exchanged (W_ir <-> W_iz, W_hr <-> W_hz, b_r <-> b_z)", "^gru_l",
+               [](EditableModel& m) {
+                 return swap_variables(m, "_w_ir", "_w_iz") + swap_variables(m, "_w_hr", "_w_hz") +
+                        swap_variables(m, "_b_r", "_b_z");
+               }});
+  v.push_back({"lstm_candidate_sigmoid", "nonlinearity", "the LSTM cell candidate g uses sigmoid instead of tanh",
+               "^lstm_l", [](EditableModel& m) { return replace_all(m.graph, std::regex(R"(g_t = tanh\()"), "g_t = sigmoid("); }});
+  v.push_back({"lstm_cell_output_sigmoid", "nonlinearity", "h = o * sigmoid(c) instead of o * tanh(c)", "^lstm_l",
+               [](EditableModel& m) {
+                 return replace_all(m.graph, std::regex(R"(o_t \* tanh\(c_t\))"), "o_t * sigmoid(c_t)");
+               }});
+  v.push_back({"gru_candidate_sigmoid", "nonlinearity", "the GRU candidate n uses sigmoid instead of tanh", "^gru_l",
+               [](EditableModel& m) { return replace_all(m.graph, std::regex(R"(n_t = tanh\()"), "n_t = sigmoid("); }});
+  v.push_back({"rnn_relu_became_tanh", "nonlinearity", "the Elman relu step applies tanh instead", "^rnn_relu_l",
+               [](EditableModel& m) {
+                 return replace_all(m.graph, std::regex(R"(h_t = relu\(xt_Wi_t \+)"), "h_t = tanh(xt_Wi_t +");
+               }});
+  v.push_back({"biases_doubled", "bias", "every bias added twice (all bias tensors doubled)", "_bias_",
+               [](EditableModel& m) { return scale_variables(m, std::regex(R"((_b_|\.bias_))"), 2.0f); }});
+  v.push_back({"gru_recurrent_bias_missing", "bias", "the GRU recurrent bias of the new gate (b_hn) is dropped",
+               "^gru_l.*_bias_", [](EditableModel& m) { return zero_variables(m, std::regex(R"(_b_hn$)")); }});
+  v.push_back({"forward_direction_scanned_backward", "direction",
+               "a unidirectional layer scans backward in time (scan_pace = -1)", "_uni_.*T([2-9]|\\d{2,})(_aten)?$",
+               [](EditableModel& m) { return replace_all(m.graph, std::regex(R"(scan_pace = 1\b)"), "scan_pace = -1"); }});
+  v.push_back({"initial_state_ignored", "initial state", "h0 (and c0) replaced by zeros", "_l\\d_uni_.*_h0_",
+               [](EditableModel& m) { return ignore_initial_state(m); }});
+  v.push_back({"bidi_pack_order_swapped", "layout",
+               "rnn_bidi_pack receives (backward, forward): the halves of every bidirectional output are exchanged",
+               "_bidi_", [](EditableModel& m) {
+                 return replace_all(m.graph, std::regex(R"(rnn_bidi_pack\((\w+), (\w+),)"), "rnn_bidi_pack($2, $1,");
+               }});
+  v.push_back({"hn_concat_order_swapped", "layout", "the first two slices of h_n are concatenated in the wrong order",
+               "_l[2-9]_|_bidi_", [](EditableModel& m) {
+                 return replace_all(m.graph, std::regex(R"(\bhn = concat\(\[(\w+), (\w+))"), "hn = concat([$2, $1");
+               }});
+  v.push_back({"lstm_proj_applied_twice", "projection",
+               "the LSTM projection applied twice, h = W_hr (W_hr^T (W_hr m)) (through its transpose, the only "
+               "shape-valid way when P < H)",
+               "^lstm_l.*P\\d", [](EditableModel& m) {
+                 return replace_all(m.graph, std::regex(R"((\n\s*)h_t = matmul\(m_t, W_hr, transposeB\s*=\s*true\);)"),
+                                    "$1h_t_once = matmul(m_t, W_hr, transposeB = true);$1h_t_back = matmul(h_t_once, W_hr);"
+                                    "$1h_t = matmul(h_t_back, W_hr, transposeB = true);");
+               }});
+  v.push_back({"one_ulp_weights", "none",
+               "every weight and bias moved by one float32 ULP: numerically harmless, must pass (policy not absurdly strict)",
+               ".", [](EditableModel& m) { return nudge_variables_one_ulp(m); }});
   return v;
 }
 

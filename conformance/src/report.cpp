@@ -64,6 +64,7 @@ std::string format_result_line(const CaseResult& r, size_t index, size_t total) 
     const std::string detail = failure_detail(r);
     if (!detail.empty()) line += "\n      why: " + detail;
     if (!r.expectation.empty()) line += "\n      expected: " + r.expectation;
+    if (!r.triage.empty()) line += "\n      triage: " + r.triage;
     line += "\n      repro: " + r.repro;
   }
   for (const auto& w : r.warnings) line += "\n      warning: " + w;
@@ -123,6 +124,7 @@ void write_json_report(const std::filesystem::path& file, const std::vector<Case
                      {"model_source", r.model_source},
                      {"export_path", r.export_path_kind},
                      {"emitter_diff", r.emitter_diff},
+                     {"triage", r.triage},
                      {"warnings", r.warnings},
                      {"outputs", outs},
                      {"repro", r.repro}});

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "rnnconf/conformance/golden.hpp"
+#include "rnnconf/conformance/triage.hpp"
 #include "rnnconf/core/error.hpp"
 #include "rnnconf/emitter/emit_inputs.hpp"
 #include "rnnconf/emitter/emitter.hpp"
@@ -205,6 +206,17 @@ std::vector<CaseResult> run_matrix(const RunConfig& cfg, const ExecuteFn& execut
                           device == cfg.devices.front();
         results.push_back(run_case(c, cfg.root / "goldens" / "data" / c.name, policy, expectations, mode, device,
                                    execute, cfg.model_source, diff));
+        CaseResult& r = results.back();
+        const bool failed = r.outcome == Outcome::unexpected_failure || r.outcome == Outcome::expected_failure;
+        if (cfg.triage && failed) {
+          try {
+            // Triage replays the model on reference_cpu with intermediates recorded.
+            const TriageReport t = triage_case(c, cfg.root / "goldens" / "data" / c.name, mode, policy, cfg.model_source);
+            r.triage = t.line;
+          } catch (const Error& e) {
+            r.triage = std::string("not triaged: ") + e.what();
+          }
+        }
         if (on_result) on_result(results.back(), results.size(), total);
       }
   return results;

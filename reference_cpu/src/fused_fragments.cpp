@@ -10,9 +10,11 @@
 #include <fmt/format.h>
 
 #include <cstring>
+#include <type_traits>
 
 #include "interpreter.hpp"
 #include "rnnconf/reference_cpu/rnn_kernels.hpp"
+#include "rnnconf/reference_cpu/sequence_backend.hpp"
 #include "tensor_index.hpp"
 
 namespace rnnconf::cpu {
@@ -144,7 +146,12 @@ std::vector<Value> run_sequence_fragment(ExecContext& ctx, const std::string& na
         ctx.result.records.push_back({fmt::format("{}/c@t{}", base, r.time), std::move(c)});
       }
     };
-  run_sequence(w, sa, ws, recorder);
+  if constexpr (std::is_same_v<T, float>) {
+    if (ctx.options.backend != nullptr) ctx.options.backend->run_sequence(site, w, sa, recorder);
+    else run_sequence(w, sa, ws, recorder);
+  } else {
+    run_sequence(w, sa, ws, recorder);
+  }
   std::vector<Value> out{Value::of_tensor(std::move(y)), Value::of_tensor(std::move(h_last))};
   if (lstm) out.push_back(Value::of_tensor(std::move(c_last)));
   return out;
@@ -201,7 +208,12 @@ std::vector<Value> run_cell_fragment(ExecContext& ctx, const std::string& name, 
   CellArgs<T> ca{x.data<T>(), batch, h_prev.data<T>(), c_prev ? c_prev->data<T>() : nullptr, h_new.data<T>(),
                  variant == RnnVariant::lstm ? c_new.data<T>() : nullptr};
   SequenceWorkspace<T> ws;
-  run_cell(w, ca, ws);
+  if constexpr (std::is_same_v<T, float>) {
+    if (ctx.options.backend != nullptr) ctx.options.backend->run_cell(site, w, ca);
+    else run_cell(w, ca, ws);
+  } else {
+    run_cell(w, ca, ws);
+  }
   std::vector<Value> out{Value::of_tensor(std::move(h_new))};
   if (variant == RnnVariant::lstm) out.push_back(Value::of_tensor(std::move(c_new)));
   return out;

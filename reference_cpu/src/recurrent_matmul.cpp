@@ -1,4 +1,4 @@
-// Small-batch recurrent product (see recurrent_matmul.hpp): for each panel of
+// Register-tiled recurrent product over weight panels (see recurrent_matmul.hpp): for each panel of
 // 64 gate columns, NB batch rows × 4 vectors of 16 floats accumulate in
 // registers while the k loop streams the panel ([K][64], contiguous).
 #include "recurrent_matmul.hpp"
@@ -42,6 +42,9 @@ RNNCONF_TARGET_AVX512 inline void panel_rows(int64_t K, const float* h, int64_t 
   for (; k + kSets <= K; k += kSets)
     for (int s = 0; s < kSets; ++s) {
       const float* wrow = panel + (k + s) * 64;
+      // Stream ahead: the rows 16 k further on (4 KiB), so a panel read from
+      // L3 / memory overlaps with the FMAs of the current rows.
+      for (int line = 0; line < 4; ++line) _mm_prefetch(reinterpret_cast<const char*>(wrow + 16 * 64 + 16 * line), _MM_HINT_T0);
       const __m512 w0 = _mm512_loadu_ps(wrow), w1 = _mm512_loadu_ps(wrow + 16), w2 = _mm512_loadu_ps(wrow + 32),
                    w3 = _mm512_loadu_ps(wrow + 48);
       for (int b = 0; b < NB; ++b) {
@@ -70,9 +73,9 @@ RNNCONF_TARGET_AVX512 inline void panel_rows(int64_t K, const float* h, int64_t 
 
 }  // namespace
 
-bool small_batch_matmul_available(int64_t batch) { return batch >= 1 && running_isa() == Isa::avx512; }
+bool panel_matmul_available(int64_t batch) { return batch >= 1 && running_isa() == Isa::avx512; }
 
-RNNCONF_TARGET_AVX512 void recurrent_matmul_small_batch(int64_t B, int64_t N, int64_t K, const float* h, int64_t ldh,
+RNNCONF_TARGET_AVX512 void recurrent_matmul_panels(int64_t B, int64_t N, int64_t K, const float* h, int64_t ldh,
                                                         const float* panels, float* out, int64_t ldo) {
   // Panel-outer, then k-blocks: each panel is read from memory once per step
   // and each k-block of it (24 KiB) serves every group of up to 4 batch rows
@@ -98,8 +101,8 @@ RNNCONF_TARGET_AVX512 void recurrent_matmul_small_batch(int64_t B, int64_t N, in
   }
 }
 #else
-bool small_batch_matmul_available(int64_t) { return false; }
-void recurrent_matmul_small_batch(int64_t, int64_t, int64_t, const float*, int64_t, const float*, float*, int64_t) {}
+bool panel_matmul_available(int64_t) { return false; }
+void recurrent_matmul_panels(int64_t, int64_t, int64_t, const float*, int64_t, const float*, float*, int64_t) {}
 #endif
 
 }  // namespace rnnconf::cpu::detail

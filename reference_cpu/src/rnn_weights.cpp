@@ -91,7 +91,7 @@ void check_sizes(int64_t input_size, int64_t hidden_size, int64_t proj_size, Rnn
 }
 
 // float: w_hhᵀ in panels of kHiddenPanelWidth gate columns, the layout the
-// small-batch recurrent kernel streams (recurrent_matmul.hpp).
+// panel recurrent kernel streams (recurrent_matmul.hpp).
 template <class T>
 void add_hidden_weight_panels(RnnWeights<T>& w) {
   if constexpr (std::is_same_v<T, float>) {

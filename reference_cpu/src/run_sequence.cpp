@@ -56,8 +56,8 @@ void recurrent_product(const RnnWeights<T>& w, int64_t B, const T* h_prev, int64
     // The panel kernel is single-threaded: above kSmallBatchMax rows a
     // multi-threaded BLAS may do better.
     const bool use_panels = B <= detail::kSmallBatchMax || openblas_get_num_threads() == 1;
-    if (!w.w_hh_panels.empty() && use_panels && detail::small_batch_matmul_available(B)) {
-      detail::recurrent_matmul_small_batch(B, GH, H_out, h_prev, ldh, w.w_hh_panels.data(), gates_h, GH);
+    if (!w.w_hh_panels.empty() && use_panels && detail::panel_matmul_available(B)) {
+      detail::recurrent_matmul_panels(B, GH, H_out, h_prev, ldh, w.w_hh_panels.data(), gates_h, GH);
       return;
     }
   }

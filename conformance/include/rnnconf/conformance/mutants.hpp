@@ -32,9 +32,13 @@ struct Mutant {
   std::string description;
   std::string applies_to;   // regex over case names where the mutant must be killed (when the case passes unmutated)
   std::function<int(EditableModel&)> apply;  // returns the number of edits (0: not applicable)
+  // cause_class "none": a harmless perturbation (one float32 ULP) that every
+  // case must still pass; proves the policy is not absurdly strict.
+  bool must_survive() const { return cause_class == "none"; }
 };
 
-// The planted errors of the runner's strictness tests.
+// The planted errors of the runner's strictness tests (semantic ones first
+// in the historical order, then the harmless one-ULP survivor).
 std::vector<Mutant> planted_mutants();
 
 }  // namespace rnnconf::conformance

@@ -47,6 +47,9 @@ struct CaseResult {
   // t2n source: how our emitter's graph compares with the export, statement by
   // statement ("identical" or "differs at statement k: ..."); empty when not computed.
   std::string emitter_diff;
+  // Failing cases (expected failures included): the first divergence and its
+  // likely cause (triage.hpp), filled by run_matrix; empty when not triaged.
+  std::string triage;
 };
 
 struct Summary {
@@ -64,6 +67,7 @@ struct RunConfig {
   std::vector<std::string> devices = {"cpu"};
   std::string model_source = "t2n";      // t2n | emitter
   bool diff_emitter = true;              // t2n source: record the statement diff against our emitter
+  bool triage = true;                    // triage every failing case (CaseResult::triage)
 };
 
 // What an executor returns for one model run.

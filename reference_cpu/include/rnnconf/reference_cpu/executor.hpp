@@ -20,6 +20,8 @@
 
 namespace rnnconf::cpu {
 
+class SequenceBackend;  // sequence_backend.hpp
+
 enum class Precision { f32, f64 };
 enum class FragmentMode { fused, literal };
 
@@ -27,6 +29,9 @@ struct RunOptions {
   Precision precision = Precision::f32;
   FragmentMode mode = FragmentMode::fused;
   bool record = false;  // fill RunResult::records
+  // Fused float32 recurrent calls go here instead of the CPU kernels when set
+  // (sequence_backend.hpp); not owned, must outlive the run.
+  SequenceBackend* backend = nullptr;
 };
 
 // One evaluated call of a document fragment (graph level or inside a

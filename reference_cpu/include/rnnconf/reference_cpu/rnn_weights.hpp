@@ -13,7 +13,7 @@
 //                       LSTM/RNN b_ih + b_hh; GRU r,z: b_ih + b_hh, n: b_in only
 //   b_hn [H]            GRU only (empty otherwise): b_hn, applied inside r ⊙ (h W_hnᵀ + b_hn)
 //   w_hr [P, H]         LSTM projection (empty when P = 0)
-//   w_hh_panels         float only, for the small-batch recurrent kernel: w_hhᵀ
+//   w_hh_panels         float only, for the AVX-512 recurrent kernel: w_hhᵀ
 //                       [H_out, G·H] cut into panels of kHiddenPanelWidth gate
 //                       columns, panel p = [H_out][64] contiguous, zero-padded;
 //                       empty = the kernels use BLAS on w_hh
