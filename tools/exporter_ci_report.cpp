@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "exporter_ci.hpp"
+#include "rnnconf/conformance/report.hpp"
 #include "rnnconf/core/error.hpp"
 
 namespace rnnconf::tools::xci {
@@ -14,6 +15,8 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
+
+using conformance::xml_escape;
 
 constexpr int kFormatVersion = 1;
 
@@ -82,31 +85,6 @@ Verdict verdict_from(const json& j) {
   return v;
 }
 
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char ch : s) {
-    switch (ch) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += (static_cast<unsigned char>(ch) < 0x20 && ch != '\n' && ch != '\t') ? ' ' : ch;
-    }
-  }
-  return out;
-}
 
 std::ofstream open_out(const fs::path& file) {
   if (file.has_parent_path()) fs::create_directories(file.parent_path());

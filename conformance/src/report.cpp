@@ -25,6 +25,16 @@ bool is_failure(Outcome o) { return o == Outcome::unexpected_failure || o == Out
 
 nlohmann::json finite_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
+
+std::ofstream open_out(const std::filesystem::path& file) {
+  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
+  std::ofstream out(file, std::ios::binary);
+  if (!out) throw Error(SourceLocation::in_file(file.string()), "cannot write report");
+  return out;
+}
+
+}  // namespace
+
 std::string xml_escape(const std::string& s) {
   std::string out;
   for (char ch : s) {
@@ -41,15 +51,6 @@ std::string xml_escape(const std::string& s) {
   }
   return out;
 }
-
-std::ofstream open_out(const std::filesystem::path& file) {
-  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
-  std::ofstream out(file, std::ios::binary);
-  if (!out) throw Error(SourceLocation::in_file(file.string()), "cannot write report");
-  return out;
-}
-
-}  // namespace
 
 std::string format_result_line(const CaseResult& r, size_t index, size_t total) {
   const int width = static_cast<int>(std::to_string(total).size());

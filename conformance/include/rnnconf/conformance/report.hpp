@@ -18,6 +18,10 @@ std::string format_result_line(const CaseResult& r, size_t index, size_t total);
 // "total 492: passed 430, failed 58 (expected 58, unexpected 0), unexpected passes 0, mistrusted 4, skipped 0"
 std::string format_summary(const Summary& s);
 
+// Text made safe for an XML attribute or element (JUnit reports); control
+// characters other than newline and tab become spaces.
+std::string xml_escape(const std::string& s);
+
 void write_json_report(const std::filesystem::path& file, const std::vector<CaseResult>& results,
                        const Summary& summary, const std::string& command_line);
 void write_junit_report(const std::filesystem::path& file, const std::vector<CaseResult>& results,
