@@ -8,6 +8,7 @@
 #include <regex>
 #include <set>
 
+#include "committed_data.hpp"
 #include "rnnconf/conformance/mutants.hpp"
 #include "rnnconf/conformance/runner.hpp"
 #include "rnnconf/core/error.hpp"
@@ -21,18 +22,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path kRoot = RNNCONF_SOURCE_DIR;
+using test_data::kRoot;
 
-struct Fixture {
-  std::vector<MatrixCase> cases = select_cases(load_matrix(kRoot / "conformance" / "matrix.json"), "", "small");
-  Policy policy = load_policy(kRoot / "conformance" / "POLICY.md");
-  Expectations expectations = Expectations::load(kRoot / "conformance" / "expectations.json");
-};
-
-const Fixture& fixture() {
-  static const Fixture f;
-  return f;
-}
+const test_data::CommittedData& fixture() { return test_data::committed_data(); }
 
 // Runs a mutated copy of the model in memory; records how many edits the mutant made.
 ExecuteFn mutating_executor(const Mutant& mutant, int& edits) {

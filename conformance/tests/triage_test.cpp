@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include "committed_data.hpp"
 #include "rnnconf/conformance/mutant_matrix.hpp"
 #include "rnnconf/conformance/runner.hpp"
 #include "rnnconf/conformance/triage.hpp"
@@ -17,18 +18,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path kRoot = RNNCONF_SOURCE_DIR;
+using test_data::kRoot;
 
-struct Fixture {
-  std::vector<MatrixCase> cases = select_cases(load_matrix(kRoot / "conformance" / "matrix.json"), "", "small");
-  Policy policy = load_policy(kRoot / "conformance" / "POLICY.md");
-  Expectations expectations = Expectations::load(kRoot / "conformance" / "expectations.json");
-};
-
-const Fixture& fixture() {
-  static const Fixture f;
-  return f;
-}
+const test_data::CommittedData& fixture() { return test_data::committed_data(); }
 
 const MatrixCase& case_named(const std::string& name) {
   for (const auto& c : fixture().cases)
