@@ -12,13 +12,13 @@ fragments compute what theirs compute.
 Run: RNNCONF_BUILD_DIR=<cmake build dir> python -m pytest emitter/tests
 """
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import built_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "goldens"))
@@ -60,16 +60,7 @@ def spec_json(meta_spec):
 
 @pytest.fixture(scope="session")
 def rnnconf_bin():
-    build_dir = os.environ.get("RNNCONF_BUILD_DIR")
-    if not build_dir:
-        pytest.skip("RNNCONF_BUILD_DIR is not set: point it at the CMake build directory holding tools/rnnconf")
-    tool = Path(build_dir) / "tools" / "rnnconf"
-    if not tool.exists():
-        pytest.fail(f"{tool} not found: build the rnnconf target first")
-    probe = subprocess.run([str(tool), "--help"], capture_output=True, text=True, timeout=30)
-    if not any(line.split()[:1] == ["emit"] for line in probe.stdout.splitlines()):
-        pytest.skip(f"{tool} has no `emit` subcommand yet (tools/rnnconf_main.cpp must wire cmd_emit)")
-    return tool
+    return built_tool("tools/rnnconf")
 
 
 def run_tract(model_path, inputs):

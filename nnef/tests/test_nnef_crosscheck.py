@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import built_tool
 
 HERE = Path(__file__).resolve().parent
 STANDARD_DOCS = sorted((HERE / "data" / "standard").glob("*.nnef"))
@@ -24,13 +25,7 @@ TRACT_DOCS = sorted((HERE / "data" / "tract").glob("*.nnef"))
 
 @pytest.fixture(scope="session")
 def nnef_print():
-    build_dir = os.environ.get("RNNCONF_BUILD_DIR")
-    if not build_dir:
-        pytest.skip("RNNCONF_BUILD_DIR is not set: point it at the CMake build directory holding nnef/nnef_print")
-    tool = Path(build_dir) / "nnef" / "nnef_print"
-    if not tool.exists():
-        pytest.fail(f"{tool} not found: build the nnef_print target first")
-    return tool
+    return built_tool("nnef/nnef_print")
 
 
 def run_print(tool, path, *flags):
