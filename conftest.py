@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 
-def built_tool(relative: str) -> Path:
+def _built_tool(relative: str) -> Path:
     """The built program at RNNCONF_BUILD_DIR/<relative>: skips the test when
     no build is named, fails it when the named build lacks the program."""
     build_dir = os.environ.get("RNNCONF_BUILD_DIR")
@@ -18,3 +18,11 @@ def built_tool(relative: str) -> Path:
     if not tool.exists():
         pytest.fail(f"{tool} not found: build the {tool.name} target first")
     return tool
+
+
+@pytest.fixture(scope="session")
+def built_tool():
+    """Fixture: a function mapping a path inside the build (e.g. "tools/rnnconf")
+    to the built program (see _built_tool). A fixture, not an import: several
+    test folders have a conftest module of their own."""
+    return _built_tool

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import built_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "goldens"))
@@ -59,7 +58,7 @@ def spec_json(meta_spec):
 
 
 @pytest.fixture(scope="session")
-def rnnconf_bin():
+def rnnconf_bin(built_tool):
     return built_tool("tools/rnnconf")
 
 

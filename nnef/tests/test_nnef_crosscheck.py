@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import built_tool
 
 HERE = Path(__file__).resolve().parent
 STANDARD_DOCS = sorted((HERE / "data" / "standard").glob("*.nnef"))
@@ -24,7 +23,7 @@ TRACT_DOCS = sorted((HERE / "data" / "tract").glob("*.nnef"))
 # ---------------------------------------------------------------- helpers
 
 @pytest.fixture(scope="session")
-def nnef_print():
+def nnef_print(built_tool):
     return built_tool("nnef/nnef_print")
 
 
