@@ -51,10 +51,31 @@ def run_binary(binary, threads, min_time, repetitions):
 
 
 NAME = re.compile(r"^(ours|libtorch)/(\w+)/B(\d+)/H(\d+)/T(\d+)/threads(\d+)/real_time(?:_(\w+))?$")
+ANCHOR = re.compile(r"^anchor/w_hh_read/(\w+)/H(\d+)/real_time(?:_(\w+))?$")
+
+
+def anchors(doc, repetitions):
+    """{(variant, H): us per read of a W_hh-sized buffer} (median when repeated)."""
+    out = {}
+    for b in doc["benchmarks"]:
+        m = ANCHOR.match(b["name"])
+        if not m:
+            continue
+        variant, H, agg = m.groups()
+        if repetitions > 1 and agg != "median":
+            continue
+        out[(variant, int(H))] = b["real_time"]
+    return out
 
 
 def pair_results(doc, repetitions):
-    """{(variant, B, H, T, threads): {"ours": us, "libtorch": us, ...}} (median when repeated)."""
+    """{(variant, B, H, T, threads): {"ours": us, "libtorch": us, ...}} (median when repeated).
+
+    At B = 1 every step reads all of W_hh: T x (one read of a W_hh-sized
+    buffer, the anchor measured in the same run) is a floor for any
+    implementation's recurrent part, so LibTorch time / floor bounds the
+    speedup anyone can reach there ("speedup_bound_at_b1")."""
+    floors = anchors(doc, repetitions)
     rows = {}
     for b in doc["benchmarks"]:
         m = NAME.match(b["name"])
@@ -76,6 +97,11 @@ def pair_results(doc, repetitions):
         if "ours_us" in row and "libtorch_us" in row:
             entry["ours_over_libtorch"] = row["ours_us"] / row["libtorch_us"]
             entry["speedup_vs_libtorch"] = row["libtorch_us"] / row["ours_us"]
+        if B == 1 and (variant, H) in floors:
+            entry["w_hh_read_us_per_step"] = floors[(variant, H)]
+            entry["w_hh_read_floor_us"] = floors[(variant, H)] * T
+            if "libtorch_us" in row:
+                entry["speedup_bound_at_b1"] = row["libtorch_us"] / entry["w_hh_read_floor_us"]
         out.append(entry)
     return out
 
@@ -95,6 +121,11 @@ def plot(results, path):
         speed = [r["speedup_vs_libtorch"] for r in rows]
         colors = ["tab:green" if s >= 1 else "tab:red" for s in speed]
         ax.bar(range(len(rows)), speed, color=colors)
+        bound = [(i, r["speedup_bound_at_b1"]) for i, r in enumerate(rows) if "speedup_bound_at_b1" in r]
+        if bound:
+            ax.scatter([i for i, _ in bound], [b for _, b in bound], marker="_", s=400, color="black",
+                       label="B=1 bound: LibTorch time / (T x W_hh read)", zorder=3)
+            ax.legend(fontsize=7, loc="upper right")
         ax.axhline(1.0, color="black", lw=1)
         ax.axhline(2.0, color="gray", lw=1, ls="--")
         ax.set_xticks(range(len(rows)))
@@ -149,10 +180,13 @@ def main():
     json_path.write_text(json.dumps(report, indent=1) + "\n")
     plot(results, out_dir / f"{stem}.png")
     print(f"wrote {json_path} and {stem}.png")
-    print(f"{'variant':8} {'B':>3} {'H':>4} {'thr':>3} {'ours us':>10} {'libtorch us':>12} {'speedup':>8}")
+    print(f"{'variant':8} {'B':>3} {'H':>4} {'thr':>3} {'ours us':>10} {'libtorch us':>12} {'speedup':>8} "
+          f"{'B1 floor us':>11} {'bound':>6}")
+    nan = float("nan")
     for r in results:
-        print(f"{r['variant']:8} {r['B']:>3} {r['H']:>4} {r['threads']:>3} {r.get('ours_us', float('nan')):>10.0f} "
-              f"{r.get('libtorch_us', float('nan')):>12.0f} {r.get('speedup_vs_libtorch', float('nan')):>8.2f}")
+        print(f"{r['variant']:8} {r['B']:>3} {r['H']:>4} {r['threads']:>3} {r.get('ours_us', nan):>10.0f} "
+              f"{r.get('libtorch_us', nan):>12.0f} {r.get('speedup_vs_libtorch', nan):>8.2f} "
+              f"{r.get('w_hh_read_floor_us', nan):>11.0f} {r.get('speedup_bound_at_b1', nan):>6.2f}")
     for run in runs:
         print(f"threads {run['threads']}: load average before {run['loadavg_before']}, after {run['loadavg_after']}")
 

@@ -5,8 +5,18 @@
 // (--threads N sets both OpenBLAS and ATen; default 1). Before timing, each
 // pair is checked to compute the same thing: the max |ours − libtorch| over y
 // is reported as the counter max_abs_diff of the "ours" benchmark.
+//
+// Anchor ("anchor/w_hh_read/<variant>/H<h>"): one core reading a buffer the
+// size of W_hh (G·H·H floats, as the kernels hold it) once per pass, AVX-512
+// loads into 8 accumulators, measured in the same run. At B = 1 every step must
+// read all of W_hh, so T × (time of one pass) is a floor for the recurrent part
+// of any implementation on this machine (compare_rnn_cpu.py reports it).
 #include <benchmark/benchmark.h>
 #include <cblas.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include <cmath>
 #include <cstdlib>
@@ -151,6 +161,46 @@ void register_problem(const Problem& p, int threads) {
 #endif
 }
 
+// Sum of a float buffer, one pass: the memory-read floor of a B = 1 step.
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+__attribute__((target("avx512f"))) float read_pass_avx512(const float* p, int64_t n) {
+  __m512 acc[8];
+  for (auto& a : acc) a = _mm512_setzero_ps();
+  int64_t i = 0;
+  for (; i + 128 <= n; i += 128)
+    for (int v = 0; v < 8; ++v) acc[v] = _mm512_add_ps(acc[v], _mm512_loadu_ps(p + i + 16 * v));
+  for (int v = 1; v < 8; ++v) acc[0] = _mm512_add_ps(acc[0], acc[v]);
+  alignas(64) float lanes[16];  // (GCC 12's _mm512_reduce_add_ps trips -Wuninitialized)
+  _mm512_store_ps(lanes, acc[0]);
+  float s = 0;
+  for (float l : lanes) s += l;
+  for (; i < n; ++i) s += p[i];
+  return s;
+}
+#endif
+float read_pass(const float* p, int64_t n) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  if (__builtin_cpu_supports("avx512f")) return read_pass_avx512(p, n);
+#endif
+  float s = 0;
+  for (int64_t i = 0; i < n; ++i) s += p[i];
+  return s;
+}
+
+void register_anchor(RnnVariant v, int64_t hidden) {
+  const std::string name =
+      "anchor/w_hh_read/" + std::string(rnnconf::cpu::variant_name(v)) + "/H" + std::to_string(hidden);
+  benchmark::RegisterBenchmark(name.c_str(), [v, hidden](benchmark::State& state) {
+    const int64_t n = rnnconf::cpu::gate_count(v) * hidden * hidden;
+    std::vector<float> w(static_cast<size_t>(n), 1.0F / static_cast<float>(n));
+    for (auto _ : state) benchmark::DoNotOptimize(read_pass(w.data(), n));
+    state.counters["bytes"] = static_cast<double>(n) * sizeof(float);
+    state.counters["GB_per_s"] = benchmark::Counter(static_cast<double>(n) * sizeof(float),
+                                                    benchmark::Counter::kIsIterationInvariantRate,
+                                                    benchmark::Counter::kIs1000);
+  })->UseRealTime()->Unit(benchmark::kMicrosecond);
+}
+
 // Takes "--threads N" / "--threads=N" out of argv (Google Benchmark rejects unknown flags).
 int take_threads_flag(int& argc, char** argv) {
   int threads = 1;
@@ -184,6 +234,8 @@ int main(int argc, char** argv) {
   for (RnnVariant v : {RnnVariant::lstm, RnnVariant::gru})
     for (int64_t b : {1, 8, 64})
       for (int64_t h : {256, 512}) register_problem(Problem{v, b, h}, threads);
+  for (RnnVariant v : {RnnVariant::lstm, RnnVariant::gru})
+    for (int64_t h : {256, 512}) register_anchor(v, h);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

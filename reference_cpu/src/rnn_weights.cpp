@@ -90,18 +90,33 @@ void check_sizes(int64_t input_size, int64_t hidden_size, int64_t proj_size, Rnn
     throw Error(ctx + "P=" + std::to_string(proj_size) + " must be smaller than H=" + std::to_string(hidden_size));
 }
 
-// float: w_hhᵀ in panels of kHiddenPanelWidth gate columns, the layout the
-// panel recurrent kernel streams (recurrent_matmul.hpp).
+// float: w_ihᵀ and w_hhᵀ in panels of kHiddenPanelWidth columns, the layouts
+// the AVX-512 kernels stream. GRU / RNN: panel p = gate columns 64p .. 64p+63
+// (panel_matmul.hpp). LSTM: panel p = the gates i, f, g, o of units
+// 16p .. 16p+15, column 16·gate + u (lstm_fused_step.hpp), for w_hh and for
+// w_ih (whose blocked projection output the fused step reads). Zero-padded.
 template <class T>
-void add_hidden_weight_panels(RnnWeights<T>& w) {
+std::vector<T> weight_panels(const std::vector<T>& m, int64_t gates, int64_t H, int64_t K, bool by_unit) {
+  const int64_t N = gates * H, width = kHiddenPanelWidth, units = kHiddenPanelWidth / 4;
+  const int64_t panels = (N + width - 1) / width;
+  std::vector<T> out(static_cast<size_t>(panels * K * width), T(0));
+  for (int64_t n = 0; n < N; ++n) {
+    // n = gate·H + unit: its panel and its column within the panel.
+    const int64_t gate = n / H, unit = n % H;
+    const int64_t panel = by_unit ? unit / units : n / width;
+    const int64_t column = by_unit ? gate * units + unit % units : n % width;
+    for (int64_t k = 0; k < K; ++k)
+      out[static_cast<size_t>((panel * K + k) * width + column)] = m[static_cast<size_t>(n * K + k)];
+  }
+  return out;
+}
+
+template <class T>
+void add_weight_panels(RnnWeights<T>& w) {
   if constexpr (std::is_same_v<T, float>) {
-    const int64_t N = w.gates() * w.hidden_size, K = w.output_size(), width = kHiddenPanelWidth;
-    const int64_t panels = (N + width - 1) / width;
-    w.w_hh_panels.assign(static_cast<size_t>(panels * K * width), T(0));
-    for (int64_t n = 0; n < N; ++n)
-      for (int64_t k = 0; k < K; ++k)
-        w.w_hh_panels[static_cast<size_t>(((n / width) * K + k) * width + n % width)] =
-            w.w_hh[static_cast<size_t>(n * K + k)];
+    const bool lstm = w.variant == RnnVariant::lstm;
+    w.w_ih_panels = weight_panels(w.w_ih, w.gates(), w.hidden_size, w.input_size, lstm);
+    w.w_hh_panels = weight_panels(w.w_hh, w.gates(), w.hidden_size, w.output_size(), lstm);
   }
 }
 
@@ -143,7 +158,7 @@ RnnWeights<T> pack_stacked_weights(RnnVariant variant, int64_t input_size, int64
       for (int64_t j = 0; j < hidden_size; ++j)
         w.b_hn[static_cast<size_t>(j)] = in.b_hh[static_cast<size_t>(2 * hidden_size + j)];
   }
-  add_hidden_weight_panels(w);
+  add_weight_panels(w);
   return w;
 }
 
@@ -244,7 +259,7 @@ RnnWeights<T> pack_fragment_weights(RnnVariant variant, const FragmentWeightArgs
   }
   for (int64_t k = 0; k < g; ++k) w.b_x.insert(w.b_x.end(), biases[static_cast<size_t>(k)].begin(), biases[static_cast<size_t>(k)].end());
   if (variant == RnnVariant::gru) w.b_hn = std::move(biases[3]);
-  add_hidden_weight_panels(w);
+  add_weight_panels(w);
   return w;
 }
 

@@ -9,7 +9,8 @@
 
 #include "blas_calls.hpp"
 #include "gate_passes.hpp"
-#include "recurrent_matmul.hpp"
+#include "lstm_fused_step.hpp"
+#include "panel_matmul.hpp"
 #include "rnnconf/core/error.hpp"
 #include "rnnconf/reference_cpu/rnn_kernels.hpp"
 
@@ -38,9 +39,12 @@ void check_weights(const RnnWeights<T>& w, const std::string& ctx) {
                   static_cast<int64_t>(w.b_x.size()) == gh &&
                   static_cast<int64_t>(w.b_hn.size()) == (w.variant == RnnVariant::gru ? w.hidden_size : 0) &&
                   static_cast<int64_t>(w.w_hr.size()) == w.proj_size * w.hidden_size &&
-                  (w.w_hh_panels.empty() ||
-                   static_cast<int64_t>(w.w_hh_panels.size()) ==
-                       (gh + kHiddenPanelWidth - 1) / kHiddenPanelWidth * kHiddenPanelWidth * w.output_size());
+                  (w.w_hh_panels.empty() || static_cast<int64_t>(w.w_hh_panels.size()) ==
+                                                 (gh + kHiddenPanelWidth - 1) / kHiddenPanelWidth *
+                                                     kHiddenPanelWidth * w.output_size()) &&
+                  (w.w_ih_panels.empty() || static_cast<int64_t>(w.w_ih_panels.size()) ==
+                                                 (gh + kHiddenPanelWidth - 1) / kHiddenPanelWidth *
+                                                     kHiddenPanelWidth * w.input_size);
   if (!ok) throw Error(ctx + "RnnWeights buffers do not match their sizes (build them with a pack_* function)");
 }
 
@@ -48,16 +52,30 @@ void check_blas_range(int64_t v, std::string_view what, const std::string& ctx) 
   if (v > INT_MAX) throw Error(ctx + std::string(what) + " = " + std::to_string(v) + " exceeds the BLAS int range");
 }
 
+// The panel kernels are single-threaded: above kSmallBatchMax rows a
+// multi-threaded BLAS may do better.
+template <class T>
+bool use_panels(const RnnWeights<T>& w, int64_t B) {
+  return !w.w_hh_panels.empty() && (B <= detail::kSmallBatchMax || openblas_get_num_threads() == 1);
+}
+
+// float LSTM: recurrent product and gates in one kernel (lstm_fused_step.hpp).
+template <class T>
+bool use_lstm_fused_step(const RnnWeights<T>& w, int64_t B) {
+  if constexpr (std::is_same_v<T, float>)
+    return w.variant == RnnVariant::lstm && use_panels(w, B) && detail::lstm_fused_step_available(B);
+  else
+    return false;
+}
+
 // gates_h [B, G·H] = h_prev [B, H_out] (row stride ldh) · w_hhᵀ.
 template <class T>
 void recurrent_product(const RnnWeights<T>& w, int64_t B, const T* h_prev, int64_t ldh, T* gates_h) {
   const int64_t GH = w.gates() * w.hidden_size, H_out = w.output_size();
   if constexpr (std::is_same_v<T, float>) {
-    // The panel kernel is single-threaded: above kSmallBatchMax rows a
-    // multi-threaded BLAS may do better.
-    const bool use_panels = B <= detail::kSmallBatchMax || openblas_get_num_threads() == 1;
-    if (!w.w_hh_panels.empty() && use_panels && detail::panel_matmul_available(B)) {
-      detail::recurrent_matmul_panels(B, GH, H_out, h_prev, ldh, w.w_hh_panels.data(), gates_h, GH);
+    // LSTM panels are interleaved by unit: only the fused step reads them.
+    if (w.variant != RnnVariant::lstm && use_panels(w, B) && detail::panel_matmul_available()) {
+      detail::panel_matmul(B, GH, H_out, h_prev, ldh, w.w_hh_panels.data(), gates_h, GH);
       return;
     }
   }
@@ -86,12 +104,15 @@ void copy_rows(const T* src, int64_t src_stride, T* dst, int64_t dst_stride, int
 template <class T>
 void SequenceWorkspace<T>::reserve(const RnnWeights<T>& w, int64_t steps, int64_t batch) {
   const int64_t gh = w.gates() * w.hidden_size;
-  grow(gates_x, steps * batch * gh);
+  // Rounded up to whole panels: the blocked layout of the LSTM fused path.
+  grow(gates_x, steps * batch * ((gh + kHiddenPanelWidth - 1) / kHiddenPanelWidth * kHiddenPanelWidth));
   grow(gates_h, batch * gh);
   grow(h_a, batch * w.output_size());
   grow(h_b, batch * w.output_size());
   if (w.variant == RnnVariant::lstm) grow(cell, batch * w.hidden_size);
   if (w.proj_size > 0) grow(m, batch * w.hidden_size);
+  if constexpr (std::is_same_v<T, float>)
+    if (w.variant == RnnVariant::lstm) grow(partial, batch * kHiddenPanelWidth);
 }
 
 template <class T>
@@ -129,17 +150,40 @@ void run_sequence(const RnnWeights<T>& w, const SequenceArgs<T>& a, SequenceWork
     h_prev = ws.h_a.data();
   }
 
+  // 1. Input projection of all steps (b_x is added in the gate pass, which
+  //    reads these anyway). float, one BLAS thread, AVX-512: the panel kernel
+  //    (panel_matmul.hpp) — for the fused LSTM always, in the blocked layout
+  //    its epilogue reads in order; for GRU/RNN when w_ih is cache-resident,
+  //    where it measured faster than OpenBLAS SGEMM. Else BLAS (multi-threaded
+  //    when it is), row-major.
+  const bool fused_lstm = use_lstm_fused_step(w, B);
+  bool gx_blocked = false;
   if (steps * B > 0) {
-    // 1. Input projection of all steps (b_x is added in the gate pass, which reads these anyway).
-    detail::gemm_abt(steps * B, GH, I, a.x, I, w.w_ih.data(), I, T(0), ws.gates_x.data(), GH);
+    bool done = false;
+    if constexpr (std::is_same_v<T, float>) {
+      const bool panels = !w.w_ih_panels.empty() && openblas_get_num_threads() == 1 &&
+                          detail::panel_matmul_available();
+      if (panels && fused_lstm) {
+        detail::panel_matmul(steps * B, GH, I, a.x, I, w.w_ih_panels.data(),
+                             detail::PanelOutput{ws.gates_x.data(), 0, B});
+        done = gx_blocked = true;
+      } else if (panels && !is_lstm && detail::panel_weights_cache_resident(GH, I)) {
+        detail::panel_matmul(steps * B, GH, I, a.x, I, w.w_ih_panels.data(), ws.gates_x.data(), GH);
+        done = true;
+      }
+    }
+    if (!done) detail::gemm_abt(steps * B, GH, I, a.x, I, w.w_ih.data(), I, T(0), ws.gates_x.data(), GH);
   }
+  // Step t's pre-activations: rows t·B .. t·B+B-1, or block t of the blocked layout.
+  const int64_t gx_step = gx_blocked ? B * ((GH + kHiddenPanelWidth - 1) / kHiddenPanelWidth * kHiddenPanelWidth)
+                                     : B * GH;
 
   T* gh = ws.gates_h.data();
   for (int64_t s = 0; s < steps && B > 0; ++s) {
     const int64_t t = a.reverse ? steps - 1 - s : s;
-    const T* gx = ws.gates_x.data() + t * B * GH;
-    // 2. Recurrent part.
-    recurrent_product(w, B, h_prev, h_prev_stride, gh);
+    const T* gx = ws.gates_x.data() + t * gx_step;
+    // 2. Recurrent part (fused with 3. for the float LSTM).
+    if (!fused_lstm) recurrent_product(w, B, h_prev, h_prev_stride, gh);
     // Where the new h goes: straight into y, else the workspace buffer h_prev is not in.
     T* h_dst = nullptr;
     int64_t h_dst_stride = H_out;
@@ -162,7 +206,27 @@ void run_sequence(const RnnWeights<T>& w, const SequenceArgs<T>& a, SequenceWork
     g.cell = cell;
     g.h_out = w.proj_size > 0 ? ws.m.data() : h_dst;
     g.h_out_stride = w.proj_size > 0 ? H : h_dst_stride;
-    gate_pass(w.variant, g);
+    if (fused_lstm) {
+      if constexpr (std::is_same_v<T, float>) {
+        detail::LstmStepArgs f;
+        f.batch = B;
+        f.hidden = H;
+        f.k = H_out;
+        f.h_prev = h_prev;
+        f.ldh = h_prev_stride;
+        f.panels = w.w_hh_panels.data();
+        f.gates_x = gx;
+        f.gates_x_blocked = gx_blocked;
+        f.b_x = w.b_x.data();
+        f.cell = cell;
+        f.h_out = g.h_out;
+        f.ldo = g.h_out_stride;
+        f.partial = ws.partial.data();
+        detail::lstm_fused_step(f);
+      }
+    } else {
+      gate_pass(w.variant, g);
+    }
     if (w.proj_size > 0) {
       if (B == 1) detail::gemv_ax(w.proj_size, H, w.w_hr.data(), H, ws.m.data(), h_dst);
       else detail::gemm_abt(B, w.proj_size, H, ws.m.data(), H, w.w_hr.data(), H, T(0), h_dst, h_dst_stride);
@@ -173,8 +237,8 @@ void run_sequence(const RnnWeights<T>& w, const SequenceArgs<T>& a, SequenceWork
       rec.time = t;
       rec.batch = B;
       rec.gate_width = GH;
-      rec.gates_x = gx;
-      rec.gates_h = gh;
+      rec.gates_x = gx_blocked ? nullptr : gx;
+      rec.gates_h = fused_lstm ? nullptr : gh;
       rec.h = h_dst;
       rec.h_row_stride = h_dst_stride;
       rec.c = cell;

@@ -137,6 +137,15 @@ class RnnSweep : public ::testing::TestWithParam<SweepCase> {};
 
 TEST_P(RnnSweep, FloatMatchesNaiveReference) { run_sweep_case<float>(GetParam(), 1000); }
 TEST_P(RnnSweep, DoubleMatchesNaiveReference) { run_sweep_case<double>(GetParam(), 2000); }
+// BLAS on one thread: where the float kernels take their single-threaded
+// paths at every batch (AVX-512: the panel input projection, the fused LSTM
+// step with the blocked input layout; see rnn_kernels.hpp).
+TEST_P(RnnSweep, FloatOneBlasThreadMatchesNaiveReference) {
+  const int saved_threads = openblas_get_num_threads();
+  openblas_set_num_threads(1);
+  run_sweep_case<float>(GetParam(), 3000);
+  openblas_set_num_threads(saved_threads);
+}
 
 INSTANTIATE_TEST_SUITE_P(AllVariants, RnnSweep, ::testing::ValuesIn(sweep_cases()),
                          [](const ::testing::TestParamInfo<SweepCase>& case_info) { return case_info.param.name(); });

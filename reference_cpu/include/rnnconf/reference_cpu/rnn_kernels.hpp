@@ -4,8 +4,12 @@
 // parameters come packed once in an RnnWeights<T> (rnn_weights.hpp).
 //
 // Per call of run_sequence:
-//   1. one BLAS GEMM for the input projection of all steps:
+//   1. one GEMM for the input projection of all steps:
 //        gates_x [T·B, G·H] = x [T·B, I] · w_ihᵀ
+//      BLAS SGEMM/DGEMM; float on an AVX-512 CPU with BLAS on one thread: the
+//      register-tiled panel kernel over w_ih_panels (always for the LSTM, in
+//      a blocked layout the fused step reads in order; GRU/RNN when w_ih fits
+//      the kernel's cache budget: where it measured faster than OpenBLAS)
 //   2. per step, the recurrent product gates_h [B, G·H] = h_prev [B, H_out] · w_hhᵀ:
 //      float on an AVX-512 CPU: a register-tiled kernel over w_hh_panels
 //      (single-threaded; used at any batch when BLAS runs one thread, else
@@ -13,6 +17,9 @@
 //   3. one fused pass over the gates: pre-activation (gates_x + b_x) + gates_h
 //      (the fragments' order of additions), nonlinearities, cell update,
 //      state and output writes; LSTM with projection adds h = m · w_hrᵀ (GEMM).
+//   float LSTM on an AVX-512 CPU (where 2. takes the panel kernel): 2. and 3.
+//   are one kernel, the gates applied in the recurrent product's registers
+//   (lstm_fused_step.hpp); gates_h is not materialized.
 // The reverse direction walks time from the end by index (no copy of x or y)
 // and still writes y in time order. y rows have a stride, so both directions
 // of a bidirectional layer write straight into the packed [T, B, 2·H_out]
@@ -54,8 +61,10 @@ struct StepRecord {
   int64_t time = 0;             // time index t of the step (T-1-step when reverse)
   int64_t batch = 0;            // B
   int64_t gate_width = 0;       // G·H
-  const T* gates_x = nullptr;   // [B, G·H]: x_t · w_ihᵀ (without b_x; the weights hold b_x)
-  const T* gates_h = nullptr;   // [B, G·H]: h_prev · w_hhᵀ (GRU: without b_hn)
+  const T* gates_x = nullptr;   // [B, G·H]: x_t · w_ihᵀ (without b_x; the weights hold b_x); null where
+                                //   the float LSTM's input projection is in its blocked layout
+  const T* gates_h = nullptr;   // [B, G·H]: h_prev · w_hhᵀ (GRU: without b_hn); null where a fused
+                                //   kernel keeps it in registers (float LSTM on AVX-512) or on a device
   const T* h = nullptr;         // [B, H_out], row stride h_row_stride: the new hidden state
   int64_t h_row_stride = 0;
   const T* c = nullptr;         // [B, H] new cell state (LSTM), else null
@@ -71,11 +80,12 @@ class SequenceWorkspace {
   // Grows the buffers for this problem (no-op when already large enough).
   void reserve(const RnnWeights<T>& w, int64_t steps, int64_t batch);
 
-  std::vector<T> gates_x;  // [T·B, G·H]
+  std::vector<T> gates_x;  // [T·B, G·H] (G·H rounded up to 64: room for the blocked layout)
   std::vector<T> gates_h;  // [B, G·H]
   std::vector<T> h_a, h_b; // [B, H_out] state ping-pong when y is not given
   std::vector<T> cell;     // [B, H]
   std::vector<T> m;        // [B, H] LSTM projection input o ⊙ tanh(c)
+  std::vector<T> partial;  // [B, 64] float LSTM fused step: partial sums between k-blocks
 };
 
 // Runs one (layer, direction). Throws rnnconf::Error on inconsistent arguments

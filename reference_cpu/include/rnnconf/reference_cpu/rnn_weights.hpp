@@ -13,10 +13,16 @@
 //                       LSTM/RNN b_ih + b_hh; GRU r,z: b_ih + b_hh, n: b_in only
 //   b_hn [H]            GRU only (empty otherwise): b_hn, applied inside r ⊙ (h W_hnᵀ + b_hn)
 //   w_hr [P, H]         LSTM projection (empty when P = 0)
-//   w_hh_panels         float only, for the AVX-512 recurrent kernel: w_hhᵀ
-//                       [H_out, G·H] cut into panels of kHiddenPanelWidth gate
-//                       columns, panel p = [H_out][64] contiguous, zero-padded;
-//                       empty = the kernels use BLAS on w_hh
+//   w_ih_panels         float only, for the AVX-512 input projection: w_ihᵀ
+//                       [I, G·H] in panels of 64 columns, [I][64] each, in
+//                       the same column order as w_hh_panels
+//   w_hh_panels         float only, for the AVX-512 recurrent kernels: w_hhᵀ
+//                       [H_out, G·H] cut into panels of kHiddenPanelWidth
+//                       columns, panel p = [H_out][64] contiguous, zero-padded.
+//                       GRU/RNN: gate columns 64p .. 64p+63. LSTM: the gates
+//                       i, f, g, o of units 16p .. 16p+15 (column 16·gate + u),
+//                       so the fused step has a unit's 4 gates in registers.
+//                       Empty = the kernels use BLAS on w_hh
 #pragma once
 
 #include <cstdint>
@@ -47,7 +53,8 @@ struct RnnWeights {
   std::vector<T> b_x;       // [G·H]
   std::vector<T> b_hn;      // [H] for GRU, empty otherwise
   std::vector<T> w_hr;      // [P, H], empty when P = 0
-  std::vector<T> w_hh_panels;  // [ceil(G·H / 64), H_out, 64] (float packers fill it; may be empty)
+  std::vector<T> w_ih_panels;  // [ceil(G·H / 64), I, 64] (float packers fill it; may be empty; see above)
+  std::vector<T> w_hh_panels;  // [ceil(G·H / 64), H_out, 64] (float packers fill it; may be empty; see above)
 
   int64_t gates() const { return gate_count(variant); }
   int64_t output_size() const { return proj_size > 0 ? proj_size : hidden_size; }  // H_out

@@ -1,0 +1,39 @@
+// Internal: one float LSTM step with the gate nonlinearities applied in the
+// epilogue of the recurrent product (AVX-512). For the LSTM, RnnWeights::
+// w_hh_panels interleaves the gates by unit: panel p holds the columns
+// i, f, g, o of units 16p .. 16p+15 (4 vectors of 16 floats per k row), so
+// the 4 accumulators of a batch row are the 4 gates of 16 units. After the
+// last k-block the kernel adds gates_x and b_x, applies σ/tanh in registers
+// (activation_avx512.hpp), updates the cell and writes h: gates_h is never
+// written to memory and there is no separate gate pass.
+// Pre-activation order as the fragment's: (gates_x + b_x) + h·w_hhᵀ.
+#pragma once
+
+#include <cstdint>
+
+namespace rnnconf::cpu::detail {
+
+struct LstmStepArgs {
+  int64_t batch = 0;             // B
+  int64_t hidden = 0;            // H
+  int64_t k = 0;                 // H_out (rows of each panel)
+  const float* h_prev = nullptr; // [B, K], row stride ldh
+  int64_t ldh = 0;
+  const float* panels = nullptr; // RnnWeights::w_hh_panels (LSTM unit-interleaved layout)
+  const float* gates_x = nullptr;// x_t·w_ihᵀ: [B, 4H], or blocked (below)
+  bool gates_x_blocked = false;  // gates_x as panel_matmul's blocked output for this step:
+                                 //   [ceil(H/16)][B][64], unit-interleaved like the panels
+  const float* b_x = nullptr;    // [4H]
+  float* cell = nullptr;         // [B, H], updated in place
+  float* h_out = nullptr;        // [B, H], row stride ldo (with a projection: m = o ⊙ tanh(c))
+  int64_t ldo = 0;
+  float* partial = nullptr;      // [B, 64] scratch: partial sums between k-blocks
+};
+
+// True when lstm_fused_step can run on this CPU for this batch.
+bool lstm_fused_step_available(int64_t batch);
+
+// One step; requires lstm_fused_step_available(B). h_out must not alias h_prev.
+void lstm_fused_step(const LstmStepArgs& a);
+
+}  // namespace rnnconf::cpu::detail
