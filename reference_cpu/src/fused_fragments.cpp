@@ -7,6 +7,9 @@
 // fragment assumes; otherwise it declines (nullopt + reason) and the call runs
 // literally, which then gives the literal result or the literal error.
 // Outputs start as NaN so an element a kernel forgets to write cannot pass.
+// Under a residency backend (sequence_backend.hpp) x/h0/c0 and the outputs of
+// float32 fused calls stay on the device; every other argument is copied to
+// the host (to_host) before it is read.
 #include <fmt/format.h>
 
 #include <cstring>
@@ -26,16 +29,24 @@ struct Declined {
 
 class Args {
  public:
-  Args(const nnef::Fragment& f, const std::vector<Value>& v) : f_(f), v_(v) {}
+  Args(const nnef::Fragment& f, const std::vector<Value>& v, SequenceBackend* device) : f_(f), v_(v), device_(device) {}
   const Value& value(const std::string& name) const {
     for (size_t k = 0; k < f_.params.size(); ++k)
       if (f_.params[k].name == name) return v_.at(k);
     throw Declined{"no parameter '" + name + "'"};
   }
+  // With host elements valid.
   const Tensor& tensor(const std::string& name) const {
+    const Tensor& t = device_tensor(name);
+    if (device_) device_->to_host(t);
+    return t;
+  }
+  // Elements possibly held by the residency backend (read through it only).
+  const Tensor& device_tensor(const std::string& name) const { return *shared(name); }
+  const std::shared_ptr<const Tensor>& shared(const std::string& name) const {
     const Value& v = value(name);
     if (!v.is_tensor()) throw Declined{"argument '" + name + "' is not a tensor"};
-    return *v.tensor;
+    return v.tensor;
   }
   int64_t integer(const std::string& name) const {
     const Value& v = value(name);
@@ -46,7 +57,18 @@ class Args {
  private:
   const nnef::Fragment& f_;
   const std::vector<Value>& v_;
+  SequenceBackend* device_;
 };
+
+// A fused call's output: from the residency backend (kept on its device) when
+// there is one and T is float, else a NaN-poisoned host tensor.
+template <class T>
+std::shared_ptr<Tensor> new_output(SequenceBackend* device, const Shape& shape) {
+  if constexpr (std::is_same_v<T, float>)
+    if (device != nullptr)
+      if (auto t = device->new_output(shape)) return t;
+  return std::make_shared<Tensor>(poisoned(dtype_of<T>(), shape));
+}
 
 void expect_shape(const Tensor& t, const Shape& s, const std::string& name) {
   if (t.shape() != s) throw Declined{fmt::format("'{}' is {}, the kernel needs {}", name, shape_str(t.shape()), shape_str(s))};
@@ -100,7 +122,8 @@ std::vector<Value> run_sequence_fragment(ExecContext& ctx, const std::string& na
     wa = FragmentWeightArgs{{&a.tensor("W_ih")}, {&a.tensor("W_hh")}, {&a.tensor("b_ih_hh")}, nullptr};
   }
   for (const auto* t : wa.w_input) expect_dtype<T>(*t, "weights");
-  const Tensor& x = a.tensor("input");
+  SequenceBackend* device = std::is_same_v<T, float> ? residency(ctx) : nullptr;
+  const Tensor& x = a.device_tensor("input");
   expect_dtype<T>(x, "input");
   if (x.rank() != 3 || x.shape()[0] < 1) throw Declined{"input " + shape_str(x.shape()) + " is not [T >= 1, B, I]"};
   const int64_t steps = x.shape()[0], batch = x.shape()[1];
@@ -109,18 +132,23 @@ std::vector<Value> run_sequence_fragment(ExecContext& ctx, const std::string& na
   const RnnWeights<T>& w = cached_weights<T>(ctx, site, [&] { return pack_or_decline<T>(variant, wa); });
   if (w.input_size != x.shape()[2]) throw Declined{fmt::format("input {} vs weights for I = {}", shape_str(x.shape()), w.input_size)};
   const int64_t hout = w.output_size(), hidden = w.hidden_size;
-  const Tensor& h0 = a.tensor("h_0");
+  const Tensor& h0 = a.device_tensor("h_0");
   expect_dtype<T>(h0, "h_0");
   expect_shape(h0, {1, batch, hout}, "h_0");
   const Tensor* c0 = nullptr;
   if (lstm) {
-    c0 = &a.tensor("c_0");
+    c0 = &a.device_tensor("c_0");
     expect_dtype<T>(*c0, "c_0");
     expect_shape(*c0, {1, batch, hidden}, "c_0");
   }
-  Tensor y = poisoned(dtype_of<T>(), {steps, batch, hout});
-  Tensor h_last = poisoned(dtype_of<T>(), {1, batch, hout});
-  Tensor c_last = poisoned(dtype_of<T>(), {1, batch, hidden});
+  const auto y = new_output<T>(device, {steps, batch, hout});
+  const auto h_last = new_output<T>(device, {1, batch, hout});
+  const auto c_last = new_output<T>(device, {1, batch, lstm ? hidden : 0});
+  if (device != nullptr) {
+    std::vector<std::shared_ptr<const Tensor>> reads{a.shared("input"), a.shared("h_0")};
+    if (lstm) reads.push_back(a.shared("c_0"));
+    device->will_read(reads);
+  }
   SequenceArgs<T> sa;
   sa.x = x.data<T>();
   sa.steps = steps;
@@ -128,9 +156,9 @@ std::vector<Value> run_sequence_fragment(ExecContext& ctx, const std::string& na
   sa.h0 = h0.data<T>();
   sa.c0 = c0 ? c0->data<T>() : nullptr;
   sa.reverse = pace < 0;
-  sa.y = y.data<T>();
-  sa.h_last = h_last.data<T>();
-  sa.c_last = lstm ? c_last.data<T>() : nullptr;
+  sa.y = y->template data<T>();
+  sa.h_last = h_last->template data<T>();
+  sa.c_last = lstm ? c_last->template data<T>() : nullptr;
   SequenceWorkspace<T> ws;
   StepRecorder<T> recorder;
   const std::string base = lhs.empty() ? name : lhs[0];
@@ -152,8 +180,8 @@ std::vector<Value> run_sequence_fragment(ExecContext& ctx, const std::string& na
   } else {
     run_sequence(w, sa, ws, recorder);
   }
-  std::vector<Value> out{Value::of_tensor(std::move(y)), Value::of_tensor(std::move(h_last))};
-  if (lstm) out.push_back(Value::of_tensor(std::move(c_last)));
+  std::vector<Value> out{Value::of_shared(y), Value::of_shared(h_last)};
+  if (lstm) out.push_back(Value::of_shared(c_last));
   return out;
 }
 
@@ -163,7 +191,8 @@ std::vector<Value> run_cell_fragment(ExecContext& ctx, const std::string& name, 
                              : name == "gru_cell" ? RnnVariant::gru
                              : name == "rnn_tanh_cell" ? RnnVariant::rnn_tanh
                                                        : RnnVariant::rnn_relu;
-  const Tensor& x = a.tensor("input");
+  SequenceBackend* device = std::is_same_v<T, float> ? residency(ctx) : nullptr;
+  const Tensor& x = a.device_tensor("input");
   const Tensor& w_ih = a.tensor("W_ih");
   const Tensor& w_hh = a.tensor("W_hh");
   for (const Tensor* t : {&x, &w_ih, &w_hh}) expect_dtype<T>(*t, "cell argument");
@@ -189,11 +218,11 @@ std::vector<Value> run_cell_fragment(ExecContext& ctx, const std::string& name, 
   for (size_t k = 0; k < ends.size(); ++k)
     if (a.integer(ends[k]) != static_cast<int64_t>(k + 1) * hidden)
       throw Declined{fmt::format("{} = {}, the kernel needs {}", ends[k], a.integer(ends[k]), static_cast<int64_t>(k + 1) * hidden)};
-  const Tensor& h_prev = a.tensor("h_prev");
+  const Tensor& h_prev = a.device_tensor("h_prev");
   expect_shape(h_prev, {batch, hidden}, "h_prev");
   const Tensor* c_prev = nullptr;
   if (variant == RnnVariant::lstm) {
-    c_prev = &a.tensor("c_prev");
+    c_prev = &a.device_tensor("c_prev");
     expect_shape(*c_prev, {batch, hidden}, "c_prev");
   }
   const RnnWeights<T>& w = cached_weights<T>(ctx, site, [&] {
@@ -203,10 +232,15 @@ std::vector<Value> run_cell_fragment(ExecContext& ctx, const std::string& name, 
       throw Declined{"weights do not pack: " + e.message()};
     }
   });
-  Tensor h_new = poisoned(dtype_of<T>(), {batch, hidden});
-  Tensor c_new = poisoned(dtype_of<T>(), {batch, hidden});
-  CellArgs<T> ca{x.data<T>(), batch, h_prev.data<T>(), c_prev ? c_prev->data<T>() : nullptr, h_new.data<T>(),
-                 variant == RnnVariant::lstm ? c_new.data<T>() : nullptr};
+  const auto h_new = new_output<T>(device, {batch, hidden});
+  const auto c_new = new_output<T>(device, {batch, variant == RnnVariant::lstm ? hidden : 0});
+  if (device != nullptr) {
+    std::vector<std::shared_ptr<const Tensor>> reads{a.shared("input"), a.shared("h_prev")};
+    if (variant == RnnVariant::lstm) reads.push_back(a.shared("c_prev"));
+    device->will_read(reads);
+  }
+  CellArgs<T> ca{x.data<T>(), batch, h_prev.data<T>(), c_prev ? c_prev->data<T>() : nullptr,
+                 h_new->template data<T>(), variant == RnnVariant::lstm ? c_new->template data<T>() : nullptr};
   SequenceWorkspace<T> ws;
   if constexpr (std::is_same_v<T, float>) {
     if (ctx.options.backend != nullptr) ctx.options.backend->run_cell(site, w, ca);
@@ -214,12 +248,18 @@ std::vector<Value> run_cell_fragment(ExecContext& ctx, const std::string& name, 
   } else {
     run_cell(w, ca, ws);
   }
-  std::vector<Value> out{Value::of_tensor(std::move(h_new))};
-  if (variant == RnnVariant::lstm) out.push_back(Value::of_tensor(std::move(c_new)));
+  std::vector<Value> out{Value::of_shared(h_new)};
+  if (variant == RnnVariant::lstm) out.push_back(Value::of_shared(c_new));
   return out;
 }
 
-std::vector<Value> run_bidi_pack(const Args& a) {
+std::vector<Value> run_bidi_pack(ExecContext& ctx, const Args& a) {
+  if (SequenceBackend* device = residency(ctx)) {  // on the device when the backend takes it
+    BackendOp op{"rnn_bidi_pack", {a.shared("h_n"), a.shared("h_n_backward")}, {{"shape", {a.integer("shape")}}}};
+    std::string why_not;
+    if (auto t = device->run_op(op, why_not)) return {Value::of_shared(std::move(t))};
+    ctx.warn(fmt::format("device {}: rnn_bidi_pack ran on the CPU ({})", device->name(), why_not));
+  }
   const Tensor& f = a.tensor("h_n");
   const Tensor& b = a.tensor("h_n_backward");
   if (f.rank() != 3 || f.shape() != b.shape() || f.dtype() != b.dtype())
@@ -243,7 +283,7 @@ std::vector<Value> run_bidi_pack(const Args& a) {
 std::optional<std::vector<Value>> run_fused(ExecContext& ctx, const nnef::Fragment& f, const std::vector<Value>& args,
                                             const void* call_site, const std::vector<std::string>& lhs,
                                             std::string& why_not) {
-  const Args a(f, args);
+  const Args a(f, args, residency(ctx));
   const std::string& n = f.name;
   const bool f64 = ctx.working == DType::f64;
   try {
@@ -252,7 +292,7 @@ std::optional<std::vector<Value>> run_fused(ExecContext& ctx, const nnef::Fragme
                  : run_sequence_fragment<float>(ctx, n, a, call_site, lhs);
     if (n == "lstm_cell" || n == "gru_cell" || n == "rnn_tanh_cell" || n == "rnn_relu_cell")
       return f64 ? run_cell_fragment<double>(ctx, n, a, call_site) : run_cell_fragment<float>(ctx, n, a, call_site);
-    if (n == "rnn_bidi_pack") return run_bidi_pack(a);
+    if (n == "rnn_bidi_pack") return run_bidi_pack(ctx, a);
     why_not = "no fused kernel for this fragment";
   } catch (const Declined& d) {
     why_not = d.why;

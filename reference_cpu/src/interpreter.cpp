@@ -114,6 +114,7 @@ Value call_document_fragment(ExecContext& ctx, const nnef::Fragment& f, const nn
   } catch (const Error& e) {
     rethrow_in_fragment(e, f.name, where);
   }
+  if (ctx.options.record) host_values(ctx, results);
   if (ctx.options.record)
     for (size_t k = 0; k < results.size(); ++k)
       if (results[k].is_tensor())
@@ -137,6 +138,8 @@ Value eval_invocation(ExecContext& ctx, const nnef::Invocation& inv, Scope& scop
                               inv.op));
     OpCall call{inv.op, bind_arguments(ctx, *decl, inv, scope), param_names(*decl), ctx.working,
                 generic_text(inv.generic_arg)};
+    if (residency(ctx) != nullptr)
+      if (auto on_device = offer_to_backend(ctx, call)) return std::move(*on_device);
     if (inv.op == "tract_core_scan") return run_scan(ctx, call);
     return prim->run(call);
   } catch (const Error& e) {
@@ -294,7 +297,9 @@ Value eval_expr(ExecContext& ctx, const Expr& e, Scope& scope) {
             Value v = eval_expr(ctx, *n.operand, scope);
             if (v.is_tensor()) {
               const std::string op = n.op == "-" ? "neg" : n.op == "!" ? "not" : "copy";
-              return find_primitive(op)->run(OpCall{op, {std::move(v)}, {"x"}, ctx.working, ""});
+              const OpCall call{op, {std::move(v)}, {"x"}, ctx.working, ""};
+              prepare_host_op(ctx, call, "operator expression");
+              return find_primitive(op)->run(call);
             }
             if (n.op == "-" && v.kind == Value::Kind::integer) return Value::of_int(-v.i);
             if (n.op == "-") return Value::of_scalar(-as_scalar(v, "unary -"));
@@ -305,7 +310,9 @@ Value eval_expr(ExecContext& ctx, const Expr& e, Scope& scope) {
             Value b = eval_expr(ctx, *n.rhs, scope);
             if (a.is_tensor() || b.is_tensor()) {
               const std::string op = tensor_op_for(n.op);
-              return find_primitive(op)->run(OpCall{op, {std::move(a), std::move(b)}, {"x", "y"}, ctx.working, ""});
+              const OpCall call{op, {std::move(a), std::move(b)}, {"x", "y"}, ctx.working, ""};
+              prepare_host_op(ctx, call, "operator expression");
+              return find_primitive(op)->run(call);
             }
             return attribute_binary(n.op, a, b);
           } else if constexpr (std::is_same_v<N, nnef::ConditionalExpr>) {
@@ -494,6 +501,7 @@ RunResult evaluate_graph(const nnef::Model& model, const std::map<std::string, T
     auto it = scope.find(out.name);
     if (it == scope.end() || !it->second.is_tensor())
       throw Error(ctx.loc(out.pos), "graph output '" + out.name + "' is not a tensor");
+    host_values(ctx, {it->second});
     result.outputs.emplace(out.name, *it->second.tensor);
   }
   return result;

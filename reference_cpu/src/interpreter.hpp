@@ -66,6 +66,18 @@ using StatementObserver = std::function<void(const nnef::Assignment&, const Scop
 RunResult evaluate_graph(const nnef::Model& model, const std::map<std::string, Tensor>& inputs,
                          const RunOptions& options, const StatementObserver& observer);
 
+// Device residency (backend_hooks.cpp, sequence_backend.hpp). residency():
+// the run's backend when it keeps tensors on its device (float32 runs only),
+// else nullptr. host_values(): makes the host elements of every tensor in
+// `values` (arrays and tuples recursed) valid. offer_to_backend(): the
+// backend's result for a primitive op, or nullopt after prepare_host_op().
+// prepare_host_op(): copies an op's inputs to the host and warns that the op
+// runs on the CPU (`why`). All are no-ops without a residency backend.
+SequenceBackend* residency(const ExecContext& ctx);
+void host_values(ExecContext& ctx, const std::vector<Value>& values);
+std::optional<Value> offer_to_backend(ExecContext& ctx, const OpCall& call);
+void prepare_host_op(ExecContext& ctx, const OpCall& call, const std::string& why);
+
 // Rethrows an Error that has no location with `where` (and keeps located ones).
 [[noreturn]] void rethrow_at(const Error& e, const SourceLocation& where);
 

@@ -1,5 +1,7 @@
-// CudaExecutor (executor.hpp): the CPU interpreter with the CUDA sequence
-// backend plugged in, plus the notes on what did not run on the GPU.
+// CudaExecutor (executor.hpp): the CPU interpreter with the CUDA backend
+// (device residency) plugged in, the end of each run (lanes joined, the run's
+// device tensors freed, also after a failure), and the notes on what did not
+// run on the GPU.
 #include "rnnconf/reference_cuda/executor.hpp"
 
 #include <set>
@@ -13,7 +15,14 @@ namespace rnnconf::cuda {
 CudaExecutor::CudaExecutor(const nnef::Model& model, CudaExecutorOptions options) : model_(model), options_(options) {
   std::string why;
   if (!device_present(why)) throw Error("device cuda: " + why);
-  backend_ = std::make_unique<CudaSequenceBackend>(options.math, options.use_graphs);
+  if (options.lanes != 1 && options.lanes != CudaContext::kLanes)
+    throw Error("CudaExecutor: lanes must be 1 or " + std::to_string(CudaContext::kLanes));
+  backend_ = std::make_unique<CudaSequenceBackend>(options.math, options.use_graphs, options.lanes,
+                                                   options.pair_input_projections);
+  std::set<const void*> variables;
+  for (const auto& [label, t] : model.variables)
+    if (t.numel() > 0) variables.insert(t.bytes());
+  backend_->set_persistent(std::move(variables));
 }
 
 CudaExecutor::~CudaExecutor() = default;
@@ -24,7 +33,15 @@ cpu::RunResult CudaExecutor::run(const std::map<std::string, Tensor>& inputs, bo
   opt.mode = cpu::FragmentMode::fused;
   opt.record = record;
   opt.backend = backend_.get();
-  cpu::RunResult r = cpu::run_model(model_, inputs, opt);
+  cpu::RunResult r;
+  try {
+    r = cpu::run_model(model_, inputs, opt);
+    backend_->flush();  // a fused call whose outputs nobody read
+  } catch (...) {
+    backend_->end_run();
+    throw;
+  }
+  backend_->end_run();
   std::set<std::string> literal;
   for (const auto& c : r.calls)
     if (!c.fused && literal.insert(c.fragment).second)
@@ -37,7 +54,9 @@ cpu::RunResult CudaExecutor::run(const std::map<std::string, Tensor>& inputs, bo
 }
 
 CudaExecutorStats CudaExecutor::stats() const {
-  return {backend_->weight_uploads(), backend_->graph_captures(), backend_->graph_replays()};
+  const CudaSequenceBackend& b = *backend_;
+  return {b.weight_uploads(),   b.graph_captures(), b.graph_replays(),    b.variable_uploads(),
+          b.host_to_device(),   b.device_to_host(), b.device_layout_ops(), b.paired_projections()};
 }
 
 }  // namespace rnnconf::cuda

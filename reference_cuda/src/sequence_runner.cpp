@@ -74,12 +74,12 @@ void run_sequence_device(const Lane& lane, MathMode math, const DeviceRnnWeights
   if (steps < 0 || B < 0) throw Error(ctx + "steps and batch must be >= 0");
   if (!is_lstm && (a.c0 != nullptr || a.c_last != nullptr || a.c_history != nullptr))
     throw Error(ctx + "c0/c_last/c_history given, but only an LSTM has a cell state");
-  if (steps * B > 0 && a.x == nullptr) throw Error(ctx + "x is null");
+  if (steps * B > 0 && a.x == nullptr && a.gates_x == nullptr) throw Error(ctx + "x is null");
   const int64_t y_stride = a.y_row_stride == 0 ? H_out : a.y_row_stride;
   if (a.y != nullptr && (a.y_offset < 0 || y_stride < a.y_offset + H_out))
     throw Error(ctx + "y_row_stride=" + std::to_string(y_stride) + " y_offset=" + std::to_string(a.y_offset) +
                 " cannot hold H_out=" + std::to_string(H_out) + " columns");
-  const bool ws_ok = ws.gates_x.size() >= steps * B * GH && ws.gates_h.size() >= B * GH &&
+  const bool ws_ok = (a.gates_x != nullptr || ws.gates_x.size() >= steps * B * GH) && ws.gates_h.size() >= B * GH &&
                      ws.h_a.size() >= B * H_out && ws.h_b.size() >= B * H_out &&
                      (!is_lstm || ws.cell.size() >= B * H) && (w.proj_size == 0 || ws.m.size() >= B * H);
   if (!ws_ok) throw Error(ctx + "workspace too small (call DeviceWorkspace::reserve for this problem first)");
@@ -96,8 +96,10 @@ void run_sequence_device(const Lane& lane, MathMode math, const DeviceRnnWeights
     h_prev = ws.h_a.data();
   }
 
-  // 1. Input projection of all steps.
-  if (steps * B > 0) detail::gemm_abt(lane, math, steps * B, GH, I, a.x, I, w.w_ih.data(), I, ws.gates_x.data(), GH);
+  // 1. Input projection of all steps (unless the caller supplies it).
+  const T* gates_x = a.gates_x != nullptr ? a.gates_x : ws.gates_x.data();
+  if (steps * B > 0 && a.gates_x == nullptr)
+    detail::gemm_abt(lane, math, steps * B, GH, I, a.x, I, w.w_ih.data(), I, ws.gates_x.data(), GH);
 
   T* gh = ws.gates_h.data();
   for (int64_t s = 0; s < steps && B > 0; ++s) {
@@ -116,7 +118,7 @@ void run_sequence_device(const Lane& lane, MathMode math, const DeviceRnnWeights
     DeviceGateStep<T> g;
     g.batch = B;
     g.hidden = H;
-    g.gates_x = ws.gates_x.data() + t * B * GH;
+    g.gates_x = gates_x + t * B * GH;
     g.gates_h = gh;
     g.b_x = w.b_x.data();
     g.h_prev = h_prev;

@@ -12,6 +12,8 @@
 // in time order; y rows have a stride and an offset so both directions of a
 // bidirectional layer write straight into the packed [T, B, 2·H_out] tensor.
 // run_bidirectional runs the two directions on the context's two lanes.
+// DeviceSequenceArgs::gates_x lets a caller supply the input projection
+// (computed for two directions in one batched GEMM, device_gemm.hpp).
 #pragma once
 
 #include <cstdint>
@@ -52,6 +54,10 @@ struct DeviceSequenceArgs {
   T* h_last = nullptr;         // [B, H_out]
   T* c_last = nullptr;         // [B, H] (LSTM)
   T* c_history = nullptr;      // optional [T, B, H] (LSTM): the cell state after the step at time t, at row t
+  // Optional: the input projection already computed, [T·B, G·H] (row t·B + b,
+  // without b_x), e.g. by gemm_abt_pair for both directions at once; then
+  // step 1 is skipped and x is not read.
+  const T* gates_x = nullptr;
 };
 
 // Scratch buffers; reserve() before the first call (and before capturing).
