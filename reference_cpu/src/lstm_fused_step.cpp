@@ -33,12 +33,12 @@ struct Tile {
 // The LSTM cell for 16 units of one batch row, from the 4 accumulated gates.
 RNNCONF_TARGET_AVX512 inline void lstm_epilogue(const LstmStepArgs& a, int64_t row, int64_t u0, __mmask16 m,
                                                 const __m512 (&gh)[4]) {
-  const int64_t H = a.hidden;
+  const int64_t H = a.step.hidden;
   // Gate g of the 16 units: natural layout at g·H, blocked at 16·g.
-  const float* gx = a.gates_x_blocked ? a.gates_x + ((u0 / kUnits) * a.batch + row) * kWidth
-                                      : a.gates_x + row * 4 * H + u0;
+  const float* gx = a.gates_x_blocked ? a.step.gates_x + ((u0 / kUnits) * a.step.batch + row) * kWidth
+                                      : a.step.gates_x + row * 4 * H + u0;
   const int64_t gx_gate = a.gates_x_blocked ? kUnits : H;
-  const float* bx = a.b_x + u0;
+  const float* bx = a.step.b_x + u0;
   __m512 pre[4];
   for (int g = 0; g < 4; ++g)
     pre[g] = _mm512_add_ps(
@@ -47,10 +47,10 @@ RNNCONF_TARGET_AVX512 inline void lstm_epilogue(const LstmStepArgs& a, int64_t r
   const __m512 f = sigmoid16(pre[1]);
   const __m512 g = tanh16(pre[2]);
   const __m512 o = sigmoid16(pre[3]);
-  float* c = a.cell + row * H + u0;
+  float* c = a.step.cell + row * H + u0;
   const __m512 c_new = _mm512_fmadd_ps(f, _mm512_maskz_loadu_ps(m, c), _mm512_mul_ps(i, g));
   _mm512_mask_storeu_ps(c, m, c_new);
-  _mm512_mask_storeu_ps(a.h_out + row * a.ldo + u0, m, _mm512_mul_ps(o, tanh16(c_new)));
+  _mm512_mask_storeu_ps(a.step.h_out + row * a.step.h_out_stride + u0, m, _mm512_mul_ps(o, tanh16(c_new)));
 }
 
 template <int NB>
@@ -67,13 +67,13 @@ RNNCONF_TARGET_AVX512 inline void tile_rows(const LstmStepArgs& a, const Tile& t
   // comes from memory in 4 streams per row: fetch the next panel's lines now,
   // a whole panel of FMAs ahead of its epilogue; likewise its cell lines.
   // (The blocked layout is read in address order; the hardware prefetches it.)
-  if (!a.gates_x_blocked && t.first && t.u0 + kUnits < a.hidden)
+  if (!a.gates_x_blocked && t.first && t.u0 + kUnits < a.step.hidden)
     for (int b = 0; b < NB; ++b) {
-      const float* gx = a.gates_x + (t.b0 + b) * 4 * a.hidden + t.u0 + kUnits;
-      for (int g = 0; g < 4; ++g) _mm_prefetch(reinterpret_cast<const char*>(gx + g * a.hidden), _MM_HINT_T0);
-      _mm_prefetch(reinterpret_cast<const char*>(a.cell + (t.b0 + b) * a.hidden + t.u0 + kUnits), _MM_HINT_T0);
+      const float* gx = a.step.gates_x + (t.b0 + b) * 4 * a.step.hidden + t.u0 + kUnits;
+      for (int g = 0; g < 4; ++g) _mm_prefetch(reinterpret_cast<const char*>(gx + g * a.step.hidden), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(a.step.cell + (t.b0 + b) * a.step.hidden + t.u0 + kUnits), _MM_HINT_T0);
     }
-  const float* h = a.h_prev + t.b0 * a.ldh + t.k0;
+  const float* h = a.step.h_prev + t.b0 * a.step.h_prev_stride + t.k0;
   int64_t k = 0;
   for (; k + kSets <= t.kb; k += kSets)
     for (int s = 0; s < kSets; ++s) {
@@ -81,7 +81,7 @@ RNNCONF_TARGET_AVX512 inline void tile_rows(const LstmStepArgs& a, const Tile& t
       const __m512 w0 = _mm512_loadu_ps(wrow), w1 = _mm512_loadu_ps(wrow + 16), w2 = _mm512_loadu_ps(wrow + 32),
                    w3 = _mm512_loadu_ps(wrow + 48);
       for (int b = 0; b < NB; ++b) {
-        const __m512 hb = _mm512_set1_ps(h[b * a.ldh + k + s]);
+        const __m512 hb = _mm512_set1_ps(h[b * a.step.h_prev_stride + k + s]);
         acc[s][b][0] = _mm512_fmadd_ps(hb, w0, acc[s][b][0]);
         acc[s][b][1] = _mm512_fmadd_ps(hb, w1, acc[s][b][1]);
         acc[s][b][2] = _mm512_fmadd_ps(hb, w2, acc[s][b][2]);
@@ -91,7 +91,7 @@ RNNCONF_TARGET_AVX512 inline void tile_rows(const LstmStepArgs& a, const Tile& t
   for (; k < t.kb; ++k) {  // odd kb with two sets
     const float* wrow = t.block + k * kWidth;
     for (int b = 0; b < NB; ++b) {
-      const __m512 hb = _mm512_set1_ps(h[b * a.ldh + k]);
+      const __m512 hb = _mm512_set1_ps(h[b * a.step.h_prev_stride + k]);
       for (int v = 0; v < 4; ++v) acc[0][b][v] = _mm512_fmadd_ps(hb, _mm512_loadu_ps(wrow + 16 * v), acc[0][b][v]);
     }
   }
@@ -112,18 +112,18 @@ bool lstm_fused_step_available(int64_t batch) { return batch >= 1 && running_isa
 
 RNNCONF_TARGET_AVX512 void lstm_fused_step(const LstmStepArgs& a) {
   const int64_t K = a.k;
-  for (int64_t u0 = 0; u0 < a.hidden; u0 += kUnits) {
+  for (int64_t u0 = 0; u0 < a.step.hidden; u0 += kUnits) {
     Tile t{};
     t.u0 = u0;
-    t.units = unit_mask(a.hidden - u0 < kUnits ? a.hidden - u0 : kUnits);
+    t.units = unit_mask(a.step.hidden - u0 < kUnits ? a.step.hidden - u0 : kUnits);
     const float* panel = a.panels + (u0 / kUnits) * K * kWidth;
     for (t.k0 = 0; t.k0 < K; t.k0 += kKBlock) {
       t.kb = K - t.k0 < kKBlock ? K - t.k0 : kKBlock;
       t.block = panel + t.k0 * kWidth;
       t.first = t.k0 == 0;
       t.last = t.k0 + t.kb == K;
-      for (t.b0 = 0; t.b0 < a.batch; t.b0 += kMaxRows) {
-        switch (a.batch - t.b0 >= kMaxRows ? kMaxRows : a.batch - t.b0) {
+      for (t.b0 = 0; t.b0 < a.step.batch; t.b0 += kMaxRows) {
+        switch (a.step.batch - t.b0 >= kMaxRows ? kMaxRows : a.step.batch - t.b0) {
           case 1: tile_rows<1>(a, t); break;
           case 2: tile_rows<2>(a, t); break;
           case 3: tile_rows<3>(a, t); break;

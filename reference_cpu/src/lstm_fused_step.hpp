@@ -11,29 +11,27 @@
 
 #include <cstdint>
 
+#include "gate_passes.hpp"
+
 namespace rnnconf::cpu::detail {
 
 struct LstmStepArgs {
-  int64_t batch = 0;             // B
-  int64_t hidden = 0;            // H
-  int64_t k = 0;                 // H_out (rows of each panel)
-  const float* h_prev = nullptr; // [B, K], row stride ldh
-  int64_t ldh = 0;
-  const float* panels = nullptr; // RnnWeights::w_hh_panels (LSTM unit-interleaved layout)
-  const float* gates_x = nullptr;// x_t·w_ihᵀ: [B, 4H], or blocked (below)
-  bool gates_x_blocked = false;  // gates_x as panel_matmul's blocked output for this step:
-                                 //   [ceil(H/16)][B][64], unit-interleaved like the panels
-  const float* b_x = nullptr;    // [4H]
-  float* cell = nullptr;         // [B, H], updated in place
-  float* h_out = nullptr;        // [B, H], row stride ldo (with a projection: m = o ⊙ tanh(c))
-  int64_t ldo = 0;
-  float* partial = nullptr;      // [B, 64] scratch: partial sums between k-blocks
+  // The step as for the gate pass: batch, hidden, gates_x (x_t·w_ihᵀ: [B, 4H],
+  // or blocked, below), b_x [4H], h_prev [B, K] (row stride h_prev_stride),
+  // cell [B, H] updated in place, h_out [B, H] (row stride h_out_stride; with a
+  // projection m = o ⊙ tanh(c)). gates_h and b_hn are not used.
+  GateStep<float> step;
+  int64_t k = 0;                  // H_out (rows of each panel)
+  const float* panels = nullptr;  // RnnWeights::w_hh_panels (LSTM unit-interleaved layout)
+  bool gates_x_blocked = false;   // gates_x as panel_matmul's blocked output for this step:
+                                  //   [ceil(H/16)][B][64], unit-interleaved like the panels
+  float* partial = nullptr;       // [B, 64] scratch: partial sums between k-blocks
 };
 
 // True when lstm_fused_step can run on this CPU for this batch.
 bool lstm_fused_step_available(int64_t batch);
 
-// One step; requires lstm_fused_step_available(B). h_out must not alias h_prev.
+// One step; requires lstm_fused_step_available(B). step.h_out must not alias step.h_prev.
 void lstm_fused_step(const LstmStepArgs& a);
 
 }  // namespace rnnconf::cpu::detail

@@ -209,18 +209,10 @@ void run_sequence(const RnnWeights<T>& w, const SequenceArgs<T>& a, SequenceWork
     if (fused_lstm) {
       if constexpr (std::is_same_v<T, float>) {
         detail::LstmStepArgs f;
-        f.batch = B;
-        f.hidden = H;
+        f.step = g;
         f.k = H_out;
-        f.h_prev = h_prev;
-        f.ldh = h_prev_stride;
         f.panels = w.w_hh_panels.data();
-        f.gates_x = gx;
         f.gates_x_blocked = gx_blocked;
-        f.b_x = w.b_x.data();
-        f.cell = cell;
-        f.h_out = g.h_out;
-        f.ldo = g.h_out_stride;
         f.partial = ws.partial.data();
         detail::lstm_fused_step(f);
       }

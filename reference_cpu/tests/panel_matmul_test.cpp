@@ -128,18 +128,18 @@ TEST(LstmFusedStep, MatchesDoubleCellInBothInputLayouts) {
       SCOPED_TRACE(use_blocked ? "blocked gates_x" : "natural gates_x");
       std::vector<float> cell = c0, h_out(static_cast<size_t>(B * (H + 1)), kNaN), partial(static_cast<size_t>(B * 64));
       LstmStepArgs a;
-      a.batch = B;
-      a.hidden = H;
+      a.step.batch = B;
+      a.step.hidden = H;
+      a.step.h_prev = h_prev.data();
+      a.step.h_prev_stride = K;
+      a.step.gates_x = use_blocked ? blocked.data() : gx.data();
+      a.step.b_x = b_x.data();
+      a.step.cell = cell.data();
+      a.step.h_out = h_out.data();
+      a.step.h_out_stride = H + 1;  // one spare column per row that must stay NaN
       a.k = K;
-      a.h_prev = h_prev.data();
-      a.ldh = K;
       a.panels = panels.data();
-      a.gates_x = use_blocked ? blocked.data() : gx.data();
       a.gates_x_blocked = use_blocked;
-      a.b_x = b_x.data();
-      a.cell = cell.data();
-      a.h_out = h_out.data();
-      a.ldo = H + 1;  // one spare column per row that must stay NaN
       a.partial = partial.data();
       lstm_fused_step(a);
       int64_t bad = 0;

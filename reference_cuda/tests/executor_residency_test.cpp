@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "golden_test_support.hpp"
 #include "gpu_test_support.hpp"
 #include "rnnconf/conformance/golden.hpp"
 #include "rnnconf/nnef/model.hpp"
@@ -24,27 +25,13 @@
 namespace rnnconf::cuda {
 namespace {
 
-std::filesystem::path golden_dir(const std::string& name) {
-  const char* env = std::getenv("RNNCONF_SOURCE_DIR");
-  const std::filesystem::path root = env != nullptr && *env != 0 ? env : RNNCONF_SOURCE_DIR;
-  return root / "goldens" / "data" / name;
-}
+using testing::as_double;
+using testing::fallback_warning;
+using testing::golden_dir;
+using testing::same_bits;
 
-std::vector<double> as_double(const Tensor& t) {
-  std::vector<double> v;
-  if (t.dtype() == DType::f32)
-    for (float e : t.span<float>()) v.push_back(e);
-  else
-    for (double e : t.span<double>()) v.push_back(e);
-  return v;
-}
 
-bool same_bits(const Tensor& a, const Tensor& b) {
-  return a.shape() == b.shape() && a.dtype() == b.dtype() &&
-         (a.numel() == 0 || std::memcmp(a.bytes(), b.bytes(), static_cast<size_t>(a.numel()) * dtype_size(a.dtype())) == 0);
-}
 
-bool fallback_warning(const std::string& w) { return w.find("ran on the CPU") != std::string::npos; }
 
 class ResidencyOnCuda : public ::testing::TestWithParam<std::string> {};
 
@@ -149,26 +136,9 @@ TEST(CudaExecutorFallback, PrimitiveOpsRunOnCpuWithWarnings) {
 
 TEST(CudaExecutorFallback, UnknownFragmentRunsLiterally) {
   RNNCONF_REQUIRE_GPU();
-  nnef::ModelFiles files;
-  files.display_name = "t";
-  files.is_archive = true;
-  files.graph_name = "t/graph.nnef";
-  files.graph_text =
-      "version 1.0;\nextension tract_registry tract_core;\n"
-      "fragment my_pack(a: tensor<scalar>, b: tensor<scalar>) -> (c: tensor<scalar>)\n"
-      "{\n  j = concat([a, b], axis = 2);\n  c = transpose(j, axes = [1, 0, 2]);\n}\n"
-      "graph g(x, y) -> (z)\n{\n"
-      "  x = tract_core_external(shape = [2, 3, 4], datum_type = 'f32');\n"
-      "  y = tract_core_external(shape = [2, 3, 4], datum_type = 'f32');\n"
-      "  z = my_pack(x, y);\n}\n";
-  const nnef::Model model = nnef::load_model_files(std::move(files));
-  std::map<std::string, Tensor> inputs;
-  float v = 0.25F;
-  for (const char* n : {"x", "y"}) {
-    Tensor t(DType::f32, {2, 3, 4});
-    for (float& e : t.span<float>()) e = (v += 0.5F);
-    inputs.emplace(n, std::move(t));
-  }
+  const testing::UnknownFragmentCase c = testing::unknown_fragment_case();
+  const nnef::Model& model = c.model;
+  const auto& inputs = c.inputs;
   const cpu::RunResult want = cpu::run_model(model, inputs, cpu::RunOptions{});
   CudaExecutor exec(model);
   const cpu::RunResult got = exec.run(inputs);

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "golden_test_support.hpp"
 #include "gpu_test_support.hpp"
 #include "rnnconf/conformance/golden.hpp"
 #include "rnnconf/conformance/matrix.hpp"
@@ -22,23 +23,9 @@
 namespace rnnconf::cuda {
 namespace {
 
-// The repository root: $RNNCONF_SOURCE_DIR (set by ctest, and by
-// ci/gpu_check.sh for a build carried to another machine), else the source
-// directory this binary was built from.
-std::filesystem::path golden_dir(const std::string& name) {
-  const char* env = std::getenv("RNNCONF_SOURCE_DIR");
-  const std::filesystem::path root = env != nullptr && *env != 0 ? env : RNNCONF_SOURCE_DIR;
-  return root / "goldens" / "data" / name;
-}
+using testing::as_double;
+using testing::golden_dir;
 
-std::vector<double> as_double(const Tensor& t) {
-  std::vector<double> v;
-  if (t.dtype() == DType::f32)
-    for (float e : t.span<float>()) v.push_back(e);
-  else
-    for (double e : t.span<double>()) v.push_back(e);
-  return v;
-}
 
 // A case is "<golden name>" (the committed torch_to_nnef export) or
 // "emitter:<golden name>" (our emitter's model of the same weights: the only

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "golden_test_support.hpp"
 #include "rnnconf/conformance/golden.hpp"
 #include "rnnconf/conformance/matrix.hpp"
 #include "rnnconf/conformance/runner.hpp"
@@ -33,6 +34,11 @@
 
 namespace rnnconf::cuda {
 namespace {
+
+using testing::fallback_warning;
+using testing::golden_dir;
+using testing::same_bits;
+using testing::source_root;
 
 class EmulatedDevice final : public cpu::SequenceBackend {
  public:
@@ -134,21 +140,12 @@ class EmulatedDevice final : public cpu::SequenceBackend {
   cpu::SequenceWorkspace<float> ws_;
 };
 
-std::filesystem::path source_root() {
-  const char* env = std::getenv("RNNCONF_SOURCE_DIR");
-  return env != nullptr && *env != 0 ? std::filesystem::path(env) : std::filesystem::path(RNNCONF_SOURCE_DIR);
-}
 
-bool same_bits(const Tensor& a, const Tensor& b) {
-  return a.shape() == b.shape() && a.dtype() == b.dtype() &&
-         (a.numel() == 0 || std::memcmp(a.bytes(), b.bytes(), static_cast<size_t>(a.numel()) * dtype_size(a.dtype())) == 0);
-}
 
-bool fallback_warning(const std::string& w) { return w.find("ran on the CPU") != std::string::npos; }
 
 TEST(HostResidency, EveryCommittedExportBitIdenticalToCpu) {
   int fragment_cases = 0, primitive_cases = 0;
-  for (const auto& dir : std::filesystem::directory_iterator(source_root() / "goldens" / "data")) {
+  for (const auto& dir : std::filesystem::directory_iterator(testing::source_root() / "goldens" / "data")) {
     const conformance::Golden g = conformance::load_golden(dir.path());
     if (!g.export_path) continue;
     SCOPED_TRACE(g.name);
@@ -192,7 +189,7 @@ TEST(HostResidency, EveryCommittedExportBitIdenticalToCpu) {
 TEST(HostResidency, RecordsEqualCpu) {
   for (const char* name : {"lstm_l2_bidi_bf_bias_noh0_I5H7_B3T4", "gru_l2_bidi_bf_bias_h0_I5H7_B3T4", "lstm_cell_bias_h0_I5H7_B3"}) {
     SCOPED_TRACE(name);
-    const conformance::Golden g = conformance::load_golden(source_root() / "goldens" / "data" / name);
+    const conformance::Golden g = conformance::load_golden(golden_dir(name));
     const nnef::Model model = nnef::load_model(*g.export_path);
     cpu::RunOptions opt;
     opt.record = true;
@@ -211,7 +208,7 @@ TEST(HostResidency, RecordsEqualCpu) {
 
 TEST(HostResidency, TracedCellFallsBackWithWarningsNamingOps) {
   // torch_to_nnef exports nn.GRUCell as primitives: matmul/linear/add/sigmoid... run on the CPU, named.
-  const conformance::Golden g = conformance::load_golden(source_root() / "goldens" / "data" / "gru_cell_bias_h0_I5H7_B3");
+  const conformance::Golden g = conformance::load_golden(golden_dir("gru_cell_bias_h0_I5H7_B3"));
   const nnef::Model model = nnef::load_model(*g.export_path);
   const cpu::RunResult want = cpu::run_model(model, g.inputs, cpu::RunOptions{});
   EmulatedDevice dev(model);
@@ -232,7 +229,7 @@ TEST(HostResidency, EmitterCellAndBidiModelsBitIdenticalToCpu) {
   for (const char* name : {"gru_cell_bias_h0_I13H37_B3", "rnn_relu_cell_bias_h0_I13H37_B3", "rnn_tanh_cell_bias_h0_I13H37_B3",
                            "lstm_cell_bias_noh0_I5H7_B3", "gru_cell_nobias_noh0_I5H7_B3", "lstm_l2_bidi_bf_bias_h0_I5H7_B3T4"}) {
     SCOPED_TRACE(name);
-    const auto dir = source_root() / "goldens" / "data" / name;
+    const auto dir = golden_dir(name);
     const conformance::Golden g = conformance::load_golden(dir);
     const auto sel = conformance::select_cases(matrix, std::string("^") + name + "$", "");
     ASSERT_EQ(sel.size(), 1u);
@@ -255,26 +252,9 @@ TEST(HostResidency, EmitterCellAndBidiModelsBitIdenticalToCpu) {
 // A fragment of unknown identity runs literally (never fused), its layout ops
 // may still run on the device, and the warnings say it ran literally.
 TEST(HostResidency, UnknownFragmentRunsLiterally) {
-  nnef::ModelFiles files;
-  files.display_name = "t";
-  files.is_archive = true;
-  files.graph_name = "t/graph.nnef";
-  files.graph_text =
-      "version 1.0;\nextension tract_registry tract_core;\n"
-      "fragment my_pack(a: tensor<scalar>, b: tensor<scalar>) -> (c: tensor<scalar>)\n"
-      "{\n  j = concat([a, b], axis = 2);\n  c = transpose(j, axes = [1, 0, 2]);\n}\n"
-      "graph g(x, y) -> (z)\n{\n"
-      "  x = tract_core_external(shape = [2, 3, 4], datum_type = 'f32');\n"
-      "  y = tract_core_external(shape = [2, 3, 4], datum_type = 'f32');\n"
-      "  z = my_pack(x, y);\n}\n";
-  const nnef::Model model = nnef::load_model_files(std::move(files));
-  std::map<std::string, Tensor> inputs;
-  float v = 0.25F;
-  for (const char* n : {"x", "y"}) {
-    Tensor t(DType::f32, {2, 3, 4});
-    for (float& e : t.span<float>()) e = (v += 0.5F);
-    inputs.emplace(n, std::move(t));
-  }
+  const testing::UnknownFragmentCase c = testing::unknown_fragment_case();
+  const nnef::Model& model = c.model;
+  const auto& inputs = c.inputs;
   const cpu::RunResult want = cpu::run_model(model, inputs, cpu::RunOptions{});
   EmulatedDevice dev(model);
   cpu::RunOptions opt;
