@@ -2,12 +2,13 @@
 // AVX-512 register, for kernels that apply the gate nonlinearities in
 // registers (lstm_fused_step.cpp). Same formulas and constants as the scalar
 // forms (Cody–Waite exp with the Cephes polynomial, sigmoid = 1 / (1 + e^-x),
-// tanh: Cephes polynomial below 0.625, 1 − 2 / (e^{2|x|} + 1) above), except
-// that each division is a reciprocal estimate (vrcp14ps, 2^-14) refined by
-// one Newton step, r' = r + r·(1 − d·r): about 1 ulp of the quotient instead
-// of 0.5, and 2 FMAs instead of a 16-lane divide (the divide dominated the
-// gate pass). Ulp bounds against long double: activation_math_test.cpp.
-// NaN propagates; ±inf saturate; a quotient below FLT_MIN may flush to 0.
+// tanh: Cephes polynomial below 0.625, 1 − 2 / (e^{2|x|} + 1) above), with
+// IEEE divisions. (A reciprocal estimate + one Newton step, ~1 ulp instead of
+// 0.5 per quotient, was tried: no speed difference measurable on this
+// project's VM, and it pushed a 3x-weight LSTM fuzz case just past the policy
+// bound that the exact division meets; PyTorch's sigmoid divides exactly.)
+// Ulp bounds against long double: activation_math_test.cpp. NaN propagates;
+// ±inf saturate.
 #pragma once
 
 #include "isa_dispatch.hpp"
@@ -19,7 +20,7 @@ namespace rnnconf::cpu::detail {
 
 #define RNNCONF_AVX512_INLINE RNNCONF_TARGET_AVX512 inline __attribute__((always_inline))
 
-// All lanes. The zero-masked forms of max/min/shift/rcp14 are used below
+// All lanes. The zero-masked forms of max/min/shift are used below
 // because GCC 12's unmasked ones pass an "undefined" vector that trips
 // -Wmaybe-uninitialized; the instructions are the same.
 inline constexpr __mmask16 kAll16 = 0xFFFF;
@@ -29,12 +30,8 @@ RNNCONF_AVX512_INLINE __m512 keep_nan16(__m512 v, __m512 out) {
   return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q), out, v);
 }
 
-// 1 / d for d >= 1 (the only divisors here): estimate + one Newton step.
-RNNCONF_AVX512_INLINE __m512 reciprocal16(__m512 d) {
-  const __m512 r = _mm512_maskz_rcp14_ps(kAll16, d);
-  const __m512 e = _mm512_fnmadd_ps(d, r, _mm512_set1_ps(1.0F));  // 1 − d·r
-  return _mm512_fmadd_ps(r, e, r);
-}
+// 1 / d, correctly rounded.
+RNNCONF_AVX512_INLINE __m512 reciprocal16(__m512 d) { return _mm512_div_ps(_mm512_set1_ps(1.0F), d); }
 
 // e^x, x clamped to [-87, 88] as exp_f32.
 RNNCONF_AVX512_INLINE __m512 exp16(__m512 x) {

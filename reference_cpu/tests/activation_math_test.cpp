@@ -1,12 +1,12 @@
 // The float activations of the fused kernels against long double: the scalar
 // forms (activation_math.hpp, vectorized by the compiler in the gate passes)
-// and the 16-lane AVX-512 forms (activation_avx512.hpp, reciprocal + Newton
-// instead of a divide, used by the fused LSTM step). Samples: every 9973rd
+// and the 16-lane AVX-512 forms (activation_avx512.hpp, used by the fused
+// LSTM step). Samples: every 9973rd
 // float bit pattern with |x| <= 100, plus dense runs around 0, the tanh
 // branch point 0.625 and the exp clamps; special values separately.
 // Bounds (ulp of the float nearest the true value, where that is >= FLT_MIN):
 // exp 1.5, tanh 2, sigmoid 3 — the measured maxima over these samples were
-// exp 1.01, tanh 1.33, sigmoid 2.49 (vector) / 2.48 (scalar), sigmoid's
+// exp 1.01, tanh 1.33, sigmoid 2.48 (scalar and vector), sigmoid's
 // coming from e^{-x}'s error where σ(x) ≈ e^x.
 #include <gtest/gtest.h>
 
