@@ -29,6 +29,13 @@ std::string context(std::string_view fn, const RnnWeights<T>& w) {
          " H=" + std::to_string(w.hidden_size) + " P=" + std::to_string(w.proj_size) + "): ";
 }
 
+// G·H rounded up to whole panels: the columns of w_*_panels and of the blocked gates_x layout.
+template <class T>
+int64_t panel_columns(const RnnWeights<T>& w) {
+  const int64_t gh = w.gates() * w.hidden_size;
+  return (gh + kHiddenPanelWidth - 1) / kHiddenPanelWidth * kHiddenPanelWidth;
+}
+
 template <class T>
 void check_weights(const RnnWeights<T>& w, const std::string& ctx) {
   const int64_t gh = w.gates() * w.hidden_size;
@@ -39,12 +46,10 @@ void check_weights(const RnnWeights<T>& w, const std::string& ctx) {
                   static_cast<int64_t>(w.b_x.size()) == gh &&
                   static_cast<int64_t>(w.b_hn.size()) == (w.variant == RnnVariant::gru ? w.hidden_size : 0) &&
                   static_cast<int64_t>(w.w_hr.size()) == w.proj_size * w.hidden_size &&
-                  (w.w_hh_panels.empty() || static_cast<int64_t>(w.w_hh_panels.size()) ==
-                                                 (gh + kHiddenPanelWidth - 1) / kHiddenPanelWidth *
-                                                     kHiddenPanelWidth * w.output_size()) &&
-                  (w.w_ih_panels.empty() || static_cast<int64_t>(w.w_ih_panels.size()) ==
-                                                 (gh + kHiddenPanelWidth - 1) / kHiddenPanelWidth *
-                                                     kHiddenPanelWidth * w.input_size);
+                  (w.w_hh_panels.empty() ||
+                   static_cast<int64_t>(w.w_hh_panels.size()) == panel_columns(w) * w.output_size()) &&
+                  (w.w_ih_panels.empty() ||
+                   static_cast<int64_t>(w.w_ih_panels.size()) == panel_columns(w) * w.input_size);
   if (!ok) throw Error(ctx + "RnnWeights buffers do not match their sizes (build them with a pack_* function)");
 }
 
@@ -104,8 +109,8 @@ void copy_rows(const T* src, int64_t src_stride, T* dst, int64_t dst_stride, int
 template <class T>
 void SequenceWorkspace<T>::reserve(const RnnWeights<T>& w, int64_t steps, int64_t batch) {
   const int64_t gh = w.gates() * w.hidden_size;
-  // Rounded up to whole panels: the blocked layout of the LSTM fused path.
-  grow(gates_x, steps * batch * ((gh + kHiddenPanelWidth - 1) / kHiddenPanelWidth * kHiddenPanelWidth));
+  // Rounded up to whole panels: room for the blocked layout of the LSTM fused path.
+  grow(gates_x, steps * batch * panel_columns(w));
   grow(gates_h, batch * gh);
   grow(h_a, batch * w.output_size());
   grow(h_b, batch * w.output_size());
@@ -175,8 +180,7 @@ void run_sequence(const RnnWeights<T>& w, const SequenceArgs<T>& a, SequenceWork
     if (!done) detail::gemm_abt(steps * B, GH, I, a.x, I, w.w_ih.data(), I, T(0), ws.gates_x.data(), GH);
   }
   // Step t's pre-activations: rows t·B .. t·B+B-1, or block t of the blocked layout.
-  const int64_t gx_step = gx_blocked ? B * ((GH + kHiddenPanelWidth - 1) / kHiddenPanelWidth * kHiddenPanelWidth)
-                                     : B * GH;
+  const int64_t gx_step = B * (gx_blocked ? panel_columns(w) : GH);
 
   T* gh = ws.gates_h.data();
   for (int64_t s = 0; s < steps && B > 0; ++s) {
@@ -245,11 +249,10 @@ void run_sequence(const RnnWeights<T>& w, const SequenceArgs<T>& a, SequenceWork
 }
 
 template <class T>
-void run_cell(const RnnWeights<T>& w, const CellArgs<T>& a, SequenceWorkspace<T>& ws) {
-  const std::string ctx = context("run_cell", w);
-  if (w.proj_size != 0) throw Error(ctx + "cells have no projection");
-  if (a.h_new == nullptr) throw Error(ctx + "h_new is null");
-  if (w.variant == RnnVariant::lstm && a.c_new == nullptr) throw Error(ctx + "c_new is null (LSTM cell)");
+SequenceArgs<T> cell_as_sequence(const RnnWeights<T>& w, const CellArgs<T>& a, const std::string& who) {
+  if (w.proj_size != 0) throw Error(who + "cells have no projection");
+  if (a.h_new == nullptr) throw Error(who + "h_new is null");
+  if (w.variant == RnnVariant::lstm && a.c_new == nullptr) throw Error(who + "c_new is null (LSTM cell)");
   SequenceArgs<T> s;
   s.x = a.x;
   s.steps = 1;
@@ -258,7 +261,12 @@ void run_cell(const RnnWeights<T>& w, const CellArgs<T>& a, SequenceWorkspace<T>
   s.c0 = a.c_prev;
   s.h_last = a.h_new;
   s.c_last = a.c_new;
-  run_sequence(w, s, ws);
+  return s;
+}
+
+template <class T>
+void run_cell(const RnnWeights<T>& w, const CellArgs<T>& a, SequenceWorkspace<T>& ws) {
+  run_sequence(w, cell_as_sequence(w, a, context("run_cell", w)), ws);
 }
 
 template class SequenceWorkspace<float>;
@@ -269,5 +277,9 @@ template void run_sequence<double>(const RnnWeights<double>&, const SequenceArgs
                                    SequenceWorkspace<double>&, const StepRecorder<double>&);
 template void run_cell<float>(const RnnWeights<float>&, const CellArgs<float>&, SequenceWorkspace<float>&);
 template void run_cell<double>(const RnnWeights<double>&, const CellArgs<double>&, SequenceWorkspace<double>&);
+template SequenceArgs<float> cell_as_sequence<float>(const RnnWeights<float>&, const CellArgs<float>&,
+                                                     const std::string&);
+template SequenceArgs<double> cell_as_sequence<double>(const RnnWeights<double>&, const CellArgs<double>&,
+                                                       const std::string&);
 
 }  // namespace rnnconf::cpu

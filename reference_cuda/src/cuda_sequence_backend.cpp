@@ -230,18 +230,7 @@ void CudaSequenceBackend::run_sequence(const void* call_site, const cpu::RnnWeig
 
 void CudaSequenceBackend::run_cell(const void* call_site, const cpu::RnnWeights<float>& w,
                                    const cpu::CellArgs<float>& a) {
-  if (w.proj_size != 0) throw Error("cuda run_cell: cells have no projection");
-  if (a.h_new == nullptr) throw Error("cuda run_cell: h_new is null");
-  if (w.variant == cpu::RnnVariant::lstm && a.c_new == nullptr) throw Error("cuda run_cell: c_new is null (LSTM cell)");
-  cpu::SequenceArgs<float> s;
-  s.x = a.x;
-  s.steps = 1;
-  s.batch = a.batch;
-  s.h0 = a.h_prev;
-  s.c0 = a.c_prev;
-  s.h_last = a.h_new;
-  s.c_last = a.c_new;
-  run_sequence(call_site, w, s, {});
+  run_sequence(call_site, w, cpu::cell_as_sequence(w, a, "cuda run_cell: "), {});
 }
 
 }  // namespace rnnconf::cuda

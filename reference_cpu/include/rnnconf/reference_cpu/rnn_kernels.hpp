@@ -31,6 +31,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "rnnconf/reference_cpu/rnn_weights.hpp"
@@ -110,5 +111,11 @@ struct CellArgs {
 
 template <class T>
 void run_cell(const RnnWeights<T>& w, const CellArgs<T>& args, SequenceWorkspace<T>& ws);
+
+// A cell step as a one-step sequence (what run_cell runs, and any other
+// device's cell path). Throws rnnconf::Error, messages prefixed with `who`,
+// for a projection or a missing h_new / c_new (LSTM).
+template <class T>
+SequenceArgs<T> cell_as_sequence(const RnnWeights<T>& w, const CellArgs<T>& args, const std::string& who);
 
 }  // namespace rnnconf::cpu
