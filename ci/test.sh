@@ -2,8 +2,11 @@
 # ci/test.sh: the README's test command. Runs every test of the project on a
 # fresh machine (set-up included):
 #   1. release build (g++, -Wall -Wextra -Werror on our code, CUDA when nvcc is
-#      found, LibTorch from the venv) and its CTest suite, then the mutant
-#      matrix table (rnnconf mutants) and a 60 s LibTorch fuzz smoke (rnnconf fuzz);
+#      found, LibTorch from the venv) and its CTest suite; the same suite and
+#      the conformance matrix again with the CPU kernels forced to each
+#      narrower ISA path (RNNCONF_CPU_ISA=avx2, =baseline); then the mutant
+#      matrix table (rnnconf mutants) and a 60 s LibTorch fuzz smoke (rnnconf
+#      fuzz), plus 30 s with both sides on their AVX2 paths;
 #   2. sanitizer build (clang, ASan+UBSan, libFuzzer targets): the same unit
 #      tests under the sanitizers, then a short smoke of every fuzz target;
 #   3. pytest (Python parts and the cross-checks against torch_to_nnef, tract
@@ -15,24 +18,30 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$RNNCONF_ROOT"
 "$RNNCONF_ROOT/ci/setup.sh" || exit 1
 
+# The pinned torch_to_nnef's fragment files, for the C++ tests that run them
+# (reference_cpu's executor_cells_test skips without them).
+RNNCONF_T2N_FRAGMENTS="$("$RNNCONF_PYTHON" -c 'import os, torch_to_nnef; print(os.path.join(os.path.dirname(torch_to_nnef.__file__), "op", "fragment"))')" || exit 1
+export RNNCONF_T2N_FRAGMENTS
+
 logdir="$RNNCONF_ROOT/build/test-logs"
 mkdir -p "$logdir"
 failed=()
 summaries=()
 count_pass=0; count_fail=0; count_skip=0
 
-run_ctest() {  # run_ctest PRESET
-  local log="$logdir/ctest-$1.log"
+run_ctest() {  # run_ctest PRESET [TAG]: TAG names the log and summary line (default: PRESET)
+  local tag="${2:-$1}"
+  local log="$logdir/ctest-$tag.log"
   ctest --preset "$1" -j2 --timeout 600 2>&1 | tee "$log"
   local rc=${PIPESTATUS[0]}
-  summaries+=("ctest ($1): $(grep -E 'tests passed|tests failed' "$log" | tail -n1)")
+  summaries+=("ctest ($tag): $(grep -E 'tests passed|tests failed' "$log" | tail -n1)")
   local total nfail nskip
   total=$(grep -oE 'out of [0-9]+' "$log" | tail -n1 | grep -oE '[0-9]+' || echo 0)
   nfail=$(grep -oE '[0-9]+ tests failed' "$log" | tail -n1 | grep -oE '^[0-9]+' || echo 0)
   nskip=$(grep -cE '\(Skipped\)$' "$log" || true)
   count_pass=$((count_pass + ${total:-0} - ${nfail:-0} - ${nskip:-0}))
   count_fail=$((count_fail + ${nfail:-0})); count_skip=$((count_skip + ${nskip:-0}))
-  ((rc == 0)) || failed+=("ctest $1")
+  ((rc == 0)) || failed+=("ctest $tag")
 }
 
 rnnconf_log "release build"
@@ -40,20 +49,52 @@ rnnconf_log "release build"
 torch_prefix="$("$RNNCONF_PYTHON" -c 'import torch.utils; print(torch.utils.cmake_prefix_path)' 2>/dev/null || true)"
 cmake --preset release -DRNNCONF_TORCH_CMAKE_PREFIX="$torch_prefix" >"$logdir/configure-release.log" 2>&1 || { cat "$logdir/configure-release.log"; exit 1; }
 cmake --build --preset release -j2 || exit 1
+rnnconf="$RNNCONF_ROOT/build/release/tools/rnnconf"
+"$rnnconf" --version | tee "$logdir/version.txt"
+summaries+=("machine: $(lscpu | sed -n 's/^Model name: *//p' | head -n1); kernels: $(sed -n 's/^cpu isa: *//p' "$logdir/version.txt")")
 run_ctest release
 
+# Every ISA path of the CPU kernels, forced on this machine through our own
+# dispatcher (RNNCONF_CPU_ISA): an AVX2-only CPU (most laptops, many CI
+# runners) and a pre-AVX2 one run exactly these code paths. The C++ suites and
+# the conformance matrix run again in each narrower path; the LibTorch fuzz
+# smoke runs with LibTorch on its AVX2 path too (ATEN_CPU_CAPABILITY=avx2).
+native_isa=$(sed -n 's/^cpu isa: *\([a-z0-9]*\).*/\1/p' "$logdir/version.txt")
+for isa in avx2 baseline; do
+  case "$native_isa/$isa" in
+    avx2/avx2|baseline/*) summaries+=("isa $isa: this CPU's own path (${native_isa}), covered by the runs above"); continue ;;
+  esac
+  rnnconf_log "C++ tests and the matrix with RNNCONF_CPU_ISA=$isa (this CPU offers $native_isa)"
+  RNNCONF_CPU_ISA=$isa run_ctest release "release-isa-$isa"
+  RNNCONF_CPU_ISA=$isa "$rnnconf" run --mode both --quiet --json "$logdir/matrix-isa-$isa.json" \
+    >"$logdir/matrix-isa-$isa.log" 2>&1
+  rc=$?
+  tail -n 3 "$logdir/matrix-isa-$isa.log"
+  summaries+=("matrix (RNNCONF_CPU_ISA=$isa): $(grep -E '^total [0-9]+:' "$logdir/matrix-isa-$isa.log" | tail -n1)")
+  ((rc == 0)) || failed+=("matrix RNNCONF_CPU_ISA=$isa")
+done
+
 rnnconf_log "mutant matrix (rnnconf mutants)"
-"$RNNCONF_ROOT/build/release/tools/rnnconf" mutants --markdown "$logdir/mutants.md" 2>"$logdir/mutants.err" | tee "$logdir/mutants.log"
+"$rnnconf" mutants --markdown "$logdir/mutants.md" 2>"$logdir/mutants.err" | tee "$logdir/mutants.log"
 rc=${PIPESTATUS[0]}
 summaries+=("mutants: $(tail -n1 "$logdir/mutants.log")")
 ((rc == 0)) || failed+=("rnnconf mutants")
 
 rnnconf_log "LibTorch differential fuzz smoke (rnnconf fuzz --seed 1 --seconds 60)"
-"$RNNCONF_ROOT/build/release/tools/rnnconf" fuzz --seed 1 --seconds 60 --json "$logdir/fuzz-libtorch.json" 2>&1 \
+"$rnnconf" fuzz --seed 1 --seconds 60 --json "$logdir/fuzz-libtorch.json" 2>&1 \
   | tee "$logdir/fuzz-libtorch.log"
 rc=${PIPESTATUS[0]}
 summaries+=("fuzz (LibTorch): $(grep -E '^fuzz seed|built without LibTorch' "$logdir/fuzz-libtorch.log" | tail -n1)")
 ((rc == 0)) || failed+=("rnnconf fuzz")
+if [ "$native_isa" = avx512 ]; then
+  rnnconf_log "LibTorch fuzz smoke on the AVX2 paths of both sides (RNNCONF_CPU_ISA=avx2 ATEN_CPU_CAPABILITY=avx2)"
+  RNNCONF_CPU_ISA=avx2 ATEN_CPU_CAPABILITY=avx2 "$rnnconf" fuzz --seed 2 --seconds 30 \
+    --json "$logdir/fuzz-libtorch-avx2.json" >"$logdir/fuzz-libtorch-avx2.log" 2>&1
+  rc=$?
+  tail -n 3 "$logdir/fuzz-libtorch-avx2.log"
+  summaries+=("fuzz (LibTorch, avx2 paths): $(grep -E '^fuzz seed|built without LibTorch' "$logdir/fuzz-libtorch-avx2.log" | tail -n1)")
+  ((rc == 0)) || failed+=("rnnconf fuzz (avx2)")
+fi
 
 if [ "${RNNCONF_SKIP_SANITIZERS:-0}" != 1 ]; then
   rnnconf_log "sanitizer build (clang, ASan+UBSan, libFuzzer)"

@@ -10,7 +10,9 @@
 #include "fuzz_commands.hpp"
 #include "triage_commands.hpp"
 #include "exporter_ci_commands.hpp"
+#include "version_text.hpp"
 #include "rnnconf/core/error.hpp"
+#include "rnnconf/reference_cpu/cpu_isa.hpp"
 
 namespace fs = std::filesystem;
 using namespace rnnconf::tools;
@@ -18,6 +20,8 @@ using namespace rnnconf::tools;
 int main(int argc, char** argv) {
   CLI::App app{"rnnconf: conformance harness for recurrent layers exported to NNEF"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", [] { return version_text(); },
+                       "print version, commit, compiler, CPU ISA path, BLAS and CUDA availability, then exit");
   std::string command_line;
   for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
 
@@ -138,6 +142,7 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   try {
+    (void)rnnconf::cpu::cpu_isa_in_use();  // an invalid RNNCONF_CPU_ISA stops every command up front
     if (*run_cmd) {
       if (run.root.empty()) run.root = default_root();
       run.command_line = command_line;

@@ -2,10 +2,15 @@
 // attributes that compile one copy of a kernel loop for it. The library
 // itself is built for the baseline ISA; hot float loops get AVX2 and AVX-512
 // copies chosen at run time (no -march flags, so the library runs anywhere).
+// RNNCONF_CPU_ISA=avx2|baseline forces a narrower copy (cpu_isa.hpp).
 #pragma once
+
+#include "rnnconf/reference_cpu/cpu_isa.hpp"
 
 namespace rnnconf::cpu::detail {
 
+// The dispatchers' view of cpu_isa_in_use() (cpu_isa.hpp): the CPU's best
+// path unless RNNCONF_CPU_ISA forces a narrower one.
 enum class Isa { baseline, avx2, avx512 };
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -17,17 +22,18 @@ enum class Isa { baseline, avx2, avx512 };
 #define RNNCONF_TARGET_AVX512 \
   __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma,prefer-vector-width=512")))
 #endif
-inline Isa running_isa() {
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
-      __builtin_cpu_supports("avx512bw"))
-    return Isa::avx512;
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return Isa::avx2;
-  return Isa::baseline;
-}
 #else
 #define RNNCONF_HAVE_ISA_CLONES 0
-inline Isa running_isa() { return Isa::baseline; }
 #endif
+
+inline Isa running_isa() {
+  switch (cpu_isa_in_use()) {
+    case CpuIsa::avx512: return Isa::avx512;
+    case CpuIsa::avx2: return Isa::avx2;
+    case CpuIsa::baseline: break;
+  }
+  return Isa::baseline;
+}
 
 // Before a gate loop: its iterations are independent (GCC's vectorizer cannot
 // always prove it through the many inlined activation temporaries; clang
