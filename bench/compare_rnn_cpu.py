@@ -3,7 +3,7 @@
 with its "libtorch/..." twin and writes bench/results/cpu_rnn_<date>.json and
 a PNG plot of the speedups (LibTorch time / our time; > 1 means we are faster).
 
-    /root/.cache/rnnconf/venv-bootstrap/bin/python bench/compare_rnn_cpu.py \
+    ./ci/python bench/compare_rnn_cpu.py \
         --binary build/h-cpu/bench/bench_rnn_cpu --threads 1 2
 
 Times are real (wall-clock) time per call of a whole sequence (T = 100); the

@@ -4,10 +4,14 @@ The export half of `rnnconf exporter-ci` (conformance/EXPORTER_CI.md). It runs
 in the interpreter of the environment under test (a venv holding the exporter
 branch, or any interpreter with a source checkout first on PYTHONPATH), builds
 each case exactly as goldens/generate.py does (goldens/cases.py: seeded module,
-inputs, module or aten wrapper) and exports it with goldens/generate.py's
-export(): same TractNNEF options, same fixed export_date/export_cmd, gzip 9,
-under PYTHONHASHSEED=0. So an unchanged exporter reproduces the committed
-baseline exports statement for statement and tensor for tensor.
+inputs, module or aten wrapper), with the committed golden's float32 params
+and inputs loaded over the seeded ones where the golden is committed (PyTorch's
+initialisation rounds differently on CPUs without a fused multiply-add path:
+conformance/POLICY.md, "Weights and inputs"), and exports it with
+goldens/generate.py's export(): same TractNNEF options, same fixed
+export_date/export_cmd, gzip 9, under PYTHONHASHSEED=0. So an unchanged exporter
+reproduces the committed baseline exports statement for statement and tensor for
+tensor, on any CPU.
 
   PYTHON conformance/exporter_ci_export.py --out DIR [-j N] [--timeout S] CASE...
   PYTHON conformance/exporter_ci_export.py --out DIR --cases-file FILE
@@ -43,6 +47,35 @@ GOLDENS = ROOT / "goldens"
 
 class CaseTimeout(Exception):
     pass
+
+
+def _read_f32_dat(path: Path):
+    """A float32 NNEF .dat (128-byte header, then little-endian data) as a numpy
+    array; without the nnef package, which an exporter environment need not hold."""
+    import numpy as np
+    raw = path.read_bytes()
+    head = np.frombuffer(raw[:128], dtype="<u4")
+    rank = int(head[2])
+    shape, bits, item_type = tuple(int(d) for d in head[3:3 + rank]), int(head[11]), int(head[12])
+    if raw[:2] != b"\x4e\xef" or (bits, item_type) != (32, 0):
+        raise ValueError(f"{path}: not a float32 NNEF tensor file")
+    return np.frombuffer(raw[128:], dtype="<f4").reshape(shape).copy()
+
+
+def load_committed_golden(name: str, module, inputs: dict) -> bool:
+    """Overwrites the seeded params and inputs with goldens/data/<name>'s (the
+    weights the baseline export and the truth were made from); False when the
+    case has no committed golden (large tier)."""
+    import torch
+    d = GOLDENS / "data" / name
+    if not (d / "params").is_dir():
+        return False
+    with torch.no_grad():
+        for k, p in module.named_parameters():
+            p.copy_(torch.from_numpy(_read_f32_dat(d / "params" / f"{k}.dat")))
+    for k in inputs:
+        inputs[k] = torch.from_numpy(_read_f32_dat(d / "inputs" / f"{k}.dat"))
+    return True
 
 
 def _ensure_fixed_hash_seed() -> None:
@@ -101,6 +134,7 @@ def export_case(name: str, out_root: str, tract_bin: str, timeout_s: int) -> dic
     try:
         spec = parse(name)
         module, inputs, _seed = cases.build(spec)
+        load_committed_golden(name, module, inputs)
         generate.export(cases.wrapper(spec, module), inputs, spec, tgz, Path(tract_bin))
     except CaseTimeout:
         rec.update(status="timeout", error=f"export did not finish in {timeout_s} s")

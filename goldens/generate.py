@@ -135,6 +135,19 @@ def short_error(exc: BaseException, case_dir: Path | None = None) -> str:
     return text if len(text) < 2000 else text[:2000] + " ..."
 
 
+def error_cause(text: str) -> str:
+    """The telling line of an error text. tract's errors read 'opening file "<path>"'
+    (its outermost context) followed by a "Caused by:" chain whose innermost
+    "N: ..." line is the reason (e.g. "512 should be equal to 2048"); others: the
+    first line."""
+    text = text.split("Stack backtrace:")[0]
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    if not lines:
+        return ""
+    causes = [ln for ln in lines if ln[:1].isdigit() and ": " in ln]
+    return causes[-1].split(": ", 1)[1] if causes else lines[0]
+
+
 def _as_tuple(out) -> tuple:
     return out if isinstance(out, tuple) else (out,)
 
@@ -199,6 +212,8 @@ def generate_case(name: str, out_root: Path, tract_bin: Path) -> dict:
     verdict = "PASS"
     try:
         export(wrapped, inputs, spec, tgz, tract_bin)
+        if not tgz.is_file():  # never seen; would otherwise surface as tract's "opening file"
+            raise RuntimeError(f"the export returned without writing {tgz}")
         graph = graph_text(tgz)
         frags = fragments_of(graph)
         meta["export"].update(fragments=frags,
@@ -362,9 +377,9 @@ def _report(results, total: int, table: dict, counts: dict) -> list[str]:
         if verdict == "ERROR_HARNESS":
             detail = "  " + meta["error"].strip().splitlines()[-1]
         elif verdict == "FAIL_EXPORT":
-            detail = "  " + meta["export"]["error"].splitlines()[0][:160]
+            detail = "  " + error_cause(meta["export"]["error"])[:160]
         elif verdict == "FAIL_TRACT_RUN":
-            detail = "  " + meta["tract"]["error"].splitlines()[0][:160]
+            detail = "  tract: " + error_cause(meta["tract"]["error"])[:160]
         elif verdict == "FAIL_NUMERIC":
             worst = max(meta["tract_vs_truth"]["outputs"], key=lambda j: j["e_ours"] or 0)
             detail = f"  {worst['output']}: {worst['reason']}"

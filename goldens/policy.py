@@ -40,6 +40,39 @@ def floor_for_spec(spec) -> float:
     return floor_a(spec.I, spec.H, spec.T, spec.layers, spec.bidirectional)
 
 
+def recompute_bound(e_torch: float, floor: float, scale: float = 1.0,
+                    dtype: str = "f64") -> float:
+    """Largest |a - b| between two honest evaluations of one output (or state) of a
+    golden in `dtype` ("f64" or "f32"), e.g. this machine's and the committed one.
+
+    POLICY.md, "Recomputing a golden on another machine": each evaluation is within
+    the float32 policy bound P = max(R * e_torch, A * scale) of the exact value, the
+    float64 one within P * eps_f64 / eps_f32 (the same roundings through the same
+    recurrence, at float64's unit roundoff); two of them differ by at most twice that.
+    e_torch: PyTorch's float32 error on this output measured here (not read from the
+    files under check); floor: A (floor_for_spec); scale: max(1, max |truth|).
+    """
+    eps = {"f64": CONST["eps_f64"], "f32": CONST["eps_f32"]}[dtype]
+    return 2.0 * max(CONST["R"] * e_torch, floor * scale) * eps / CONST["eps_f32"]
+
+
+def magnitude_scale(t: np.ndarray) -> float:
+    """max(1, max |t|): the floor A assumes O(1) values; rnn_relu outputs are unbounded."""
+    t = np.asarray(t, dtype=np.float64)
+    return max(1.0, float(np.max(np.abs(t)))) if t.size else 1.0
+
+
+def init_rounding_bound(H: int, terms: int = 1) -> float:
+    """Largest |a - b| between one parameter drawn by PyTorch's default initialisation
+    U(-b, b), b = 1/sqrt(H), on two machines (POLICY.md: ATen computes x * 2b - b with
+    or without a fused multiply-add, depending on its vector path), or a sum of
+    `terms` such parameters rounded once more (exporters fold b_ih + b_hh)."""
+    b = 1.0 / math.sqrt(H)
+    drawn = terms * 2.0 * CONST["eps_f32"] * b         # each term: 4 u b, u = eps_f32 / 2
+    summed = terms * CONST["eps_f32"] * b if terms > 1 else 0.0  # two roundings of |sum| <= terms*b
+    return drawn + summed
+
+
 def ulp_distance_f32(x: np.ndarray, t64: np.ndarray) -> np.ndarray:
     """|ordinal(x) - ordinal(round_f32(t))| on the float32 bit patterns."""
     def ordinal(a):
@@ -88,11 +121,15 @@ def mistrust_fraction(kind: str, h_like: list[np.ndarray]) -> float:
     flat = np.concatenate([np.asarray(a, dtype=np.float64).ravel() for a in h_like])
     if flat.size == 0:
         return 1.0
+    return float(uninformative(kind, flat).mean())
+
+
+def uninformative(kind: str, t: np.ndarray) -> np.ndarray:
+    """Element-wise: exactly 0 after relu (rnn_relu), else saturated (|t| > threshold)."""
+    t = np.asarray(t, dtype=np.float64)
     if kind == "rnn_relu":
-        bad = flat == 0.0
-    else:
-        bad = np.abs(flat) > CONST["mistrust_saturation_abs"]
-    return float(bad.mean())
+        return t == 0.0
+    return np.abs(t) > CONST["mistrust_saturation_abs"]
 
 
 def mistrust_threshold(kind: str) -> float:

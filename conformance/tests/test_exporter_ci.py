@@ -11,7 +11,7 @@ To keep CI time sane on 2 cores the exporting tests run on SUBSET (about a
 dozen cases: every kind, module and aten entry points, cells, passing cases and
 known failures); the full matrix is timed by hand (EXPORTER_CI.md).
 Uses the build named by RNNCONF_BUILD_DIR and an interpreter holding
-torch_to_nnef (RNNCONF_EXPORTER_PYTHON, else this one, else the bootstrap venv).
+torch_to_nnef (RNNCONF_EXPORTER_PYTHON, else this one, else the project venv of ci/lib.sh).
 """
 from __future__ import annotations
 
@@ -28,7 +28,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = os.environ.get("RNNCONF_BUILD_DIR")
-BOOTSTRAP = Path("/root/.cache/rnnconf/venv-bootstrap/bin/python")
+# the project venv (ci/python --print-path, without running ci/setup.sh here)
+PROJECT_PYTHON = Path(subprocess.run(["bash", "-c", f'source "{ROOT}/ci/lib.sh"; printf %s "$RNNCONF_PYTHON"'],
+                                     capture_output=True, text=True).stdout or "/nonexistent")
 
 SUBSET = [
     "gru_l1_uni_tm_bias_h0_I5H7_B3T4",          # GRU fragment, passes with the baseline
@@ -49,7 +51,7 @@ SUBSET_FILTER = "^(" + "|".join(SUBSET) + ")$"
 
 def exporter_python() -> str | None:
     probe = "import torch_to_nnef, torch"
-    for cand in (os.environ.get("RNNCONF_EXPORTER_PYTHON"), sys.executable, str(BOOTSTRAP)):
+    for cand in (os.environ.get("RNNCONF_EXPORTER_PYTHON"), sys.executable, str(PROJECT_PYTHON)):
         if cand and Path(cand).exists() and subprocess.run(
                 [cand, "-c", probe], capture_output=True).returncode == 0:
             return cand

@@ -1,7 +1,7 @@
 """Cross-checks of our .dat and model-container code against the Khronos `nnef`
 package, torch_to_nnef exports and tract.
 
-Run: /root/.cache/rnnconf/venv-bootstrap/bin/python -m pytest nnef/tests
+Run: ./ci/python -m pytest nnef/tests
 with RNNCONF_BUILD_DIR set to a build folder holding nnef/dat_tool and
 nnef/model_tool (the lead's test script sets it).
 """

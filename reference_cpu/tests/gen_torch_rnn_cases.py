@@ -5,7 +5,7 @@ layers and cells, the fixture of rnn_kernels_test.cpp (TorchFixture.*).
 Every expected number in the fixture is produced here by torch (CPU, float64);
 weights and inputs are drawn with a fixed seed so the file regenerates
 identically. Run with the project's bootstrap venv:
-    /root/.cache/rnnconf/venv-bootstrap/bin/python reference_cpu/tests/gen_torch_rnn_cases.py
+    ./ci/python reference_cpu/tests/gen_torch_rnn_cases.py
 """
 import json
 import pathlib

@@ -2,7 +2,7 @@
 in the executor at build time) must be exactly those of the pinned
 torch_to_nnef package's fragment files, recomputed by our tool.
 
-Run: /root/.cache/rnnconf/venv-bootstrap/bin/python -m pytest reference_cpu/tests
+Run: ./ci/python -m pytest reference_cpu/tests
 with RNNCONF_BUILD_DIR set to a build folder holding reference_cpu/fragment_identity.
 """
 import json
