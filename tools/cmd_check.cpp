@@ -1,8 +1,9 @@
 // `rnnconf check MODEL --inputs DIR --expect DIR [--truth DIR]`: run any NNEF
 // export a user brings and compare every graph output, by the policy (with a
 // float64 truth) or by the documented float32 tolerance (without). A model
-// that fails to load or run is a FAIL with the reason and the graph.nnef
-// location, never a crash.
+// that fails to load or run (a refusal by the memory budget included) is a
+// FAIL with the reason and the graph.nnef location, never a crash; a model
+// still running at --timeout ends the command with exit code 124.
 #include <fmt/format.h>
 
 #include <fstream>
@@ -49,9 +50,7 @@ void write_report(const std::string& file, const CheckArgs& a, const std::vector
   out << j.dump(1) << "\n";
 }
 
-}  // namespace
-
-int cmd_check(const CheckArgs& a) {
+int check_model(const CheckArgs& a, const Deadline& deadline) {
   const Policy policy = load_policy(a.root / "conformance" / "POLICY.md");
   std::vector<std::string> input_names, output_names;
   std::map<std::string, Tensor> inputs;
@@ -63,8 +62,9 @@ int cmd_check(const CheckArgs& a) {
     for (const auto& n : input_names) inputs.emplace(n, read_named(a.inputs, n, "input"));
     std::string why;
     if (!device_available(a.device, why)) throw Error("device " + a.device + ": " + why);
-    out = execute_default(a.model, inputs, a.mode, a.device);
+    out = execute_until(a.model, inputs, a.mode, a.device, deadline);
   } catch (const Error& e) {
+    if (deadline.passed()) throw;  // the timeout, not a verdict on the model: exit 124
     std::cout << "FAIL " << a.model.string() << ": " << e.what() << "\n";
     write_report(a.json, a, {}, e.what(), false);
     return 1;
@@ -88,6 +88,13 @@ int cmd_check(const CheckArgs& a) {
             << (a.truth.empty() ? "float32 tolerance, no truth" : "policy against the float64 truth") << ")\n";
   write_report(a.json, a, js, "", ok);
   return ok ? 0 : 1;
+}
+
+}  // namespace
+
+int cmd_check(const CheckArgs& a) {
+  return run_with_limits(a.limits,
+                         [&](const CommandLimits& limits) { return check_model(a, limits.deadline()); });
 }
 
 }  // namespace rnnconf::tools

@@ -1,5 +1,10 @@
-// `rnnconf run`: the conformance matrix on the committed goldens.
+// `rnnconf run`: the conformance matrix on the committed goldens. --timeout
+// applies to the whole command: each model run stops at the deadline (its
+// case FAILs naming the statement), and the matrix stops after that case
+// (exit code 124).
 #include <unistd.h>
+
+#include <fmt/format.h>
 
 #include <cstdio>
 #include <iostream>
@@ -13,8 +18,11 @@ namespace rnnconf::tools {
 
 using namespace rnnconf::conformance;
 
-int cmd_run(const RunArgs& a) {
+namespace {
+
+int run_matrix_command(const RunArgs& a, const Deadline& deadline) {
   RunConfig cfg;
+  cfg.deadline = deadline;
   cfg.root = a.root;
   cfg.filter = a.filter;
   cfg.tier = a.tier == "all" ? "" : a.tier;
@@ -44,11 +52,19 @@ int cmd_run(const RunArgs& a) {
 
   const bool tty = isatty(fileno(stdout)) != 0;
   Summary summary;
-  auto results = run_matrix(cfg, execute_default, [&](const CaseResult& r, size_t i, size_t n) {
+  const ExecuteFn execute = [&](const std::filesystem::path& model,
+                                const std::map<std::string, Tensor>& inputs, const std::string& mode,
+                                const std::string& device) {
+    return execute_until(model, inputs, mode, device, deadline);
+  };
+  auto results = run_matrix(cfg, execute, [&](const CaseResult& r, size_t i, size_t n) {
     summary.add(r);
     const bool interesting = r.outcome != Outcome::passed && r.outcome != Outcome::expected_failure;
     if (!a.quiet || interesting) std::cout << format_result_line(r, i, n) << "\n";
     else if (tty) std::cout << "\r[" << i << "/" << n << "] " << std::flush;
+    if (deadline.passed())
+      throw Error(fmt::format("{} after {} of {} model runs (the last: {} {})", deadline.ran_out(), i, n,
+                              r.case_name, r.mode));
   });
   for (auto& r : unavailable) {
     summary.add(r);
@@ -79,6 +95,13 @@ int cmd_run(const RunArgs& a) {
     std::cout << "note: " << summary.unexpected_passes
               << " unexpected pass(es): the exporter may have fixed a listed defect; update conformance/expectations.json\n";
   return summary.unexpected_failures > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+int cmd_run(const RunArgs& a) {
+  return run_with_limits(
+      a.limits, [&](const CommandLimits& limits) { return run_matrix_command(a, limits.deadline()); });
 }
 
 }  // namespace rnnconf::tools

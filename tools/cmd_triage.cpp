@@ -1,5 +1,6 @@
 // `rnnconf triage CASE|MODEL`: the first divergence of a model from the
 // goldens' per-step states, its likely cause, and optionally a heatmap.
+// Under --max-memory and --timeout (a replay cut by the deadline: exit 124).
 #include <unistd.h>
 
 #include <cstdlib>
@@ -49,9 +50,7 @@ void write_plot(const TriageReport& rep, const std::string& title, const fs::pat
                 " (needs matplotlib: set RNNCONF_PYTHON to the venv's python)");
 }
 
-}  // namespace
-
-int cmd_triage(const TriageArgs& a) {
+int triage_command(const TriageArgs& a, const Deadline& deadline) {
   const auto matrix = load_matrix(a.root / "conformance" / "matrix.json");
   const Policy policy = load_policy(a.root / "conformance" / "POLICY.md");
   auto find_case = [&](const std::string& name) -> const MatrixCase* {
@@ -63,7 +62,7 @@ int cmd_triage(const TriageArgs& a) {
   const MatrixCase* c = find_case(a.target);
   std::string what;
   if (c) {
-    rep = triage_case(*c, a.root / "goldens" / "data" / c->name, a.mode, policy, a.model_source);
+    rep = triage_case(*c, conformance::golden_dir(a.root, *c), a.mode, policy, a.model_source, deadline);
     what = c->name + " (" + a.model_source + ", " + a.mode + ")";
   } else if (fs::exists(a.target)) {
     const std::string name = a.case_name.empty() ? case_from_path(a.target) : a.case_name;
@@ -71,11 +70,14 @@ int cmd_triage(const TriageArgs& a) {
       throw Error("triage: " + a.target + " is a model but no golden case is known for it: pass --case NAME");
     c = find_case(name);
     if (!c) throw Error("triage: no matrix case named '" + name + "'");
-    rep = triage_model(*c, a.root / "goldens" / "data" / c->name, nnef::load_model(a.target), a.mode, policy);
+    rep = triage_model(*c, conformance::golden_dir(a.root, *c), nnef::load_model(a.target), a.mode, policy,
+                       deadline);
     what = a.target + " against " + c->name + " (" + a.mode + ")";
   } else {
     throw Error("triage: '" + a.target + "' is neither a matrix case (rnnconf list) nor a model path");
   }
+  // A replay cut by the deadline is reported as a refused model: it is the timeout.
+  if (!rep.ok && deadline.passed()) throw Error("triage " + what + ": " + rep.line);
   std::cout << "triage " << what << "\n";
   for (const auto& t : rep.tracks) {
     double worst = 0;
@@ -91,6 +93,13 @@ int cmd_triage(const TriageArgs& a) {
     std::cout << "plot: " << a.plot.string() << "\n";
   }
   return rep.ok ? 0 : 1;
+}
+
+}  // namespace
+
+int cmd_triage(const TriageArgs& a) {
+  return run_with_limits(a.limits,
+                         [&](const CommandLimits& limits) { return triage_command(a, limits.deadline()); });
 }
 
 }  // namespace rnnconf::tools

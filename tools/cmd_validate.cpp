@@ -2,6 +2,8 @@
 // execution): container, parse (tract dialect), static checks, canonical print
 // and re-parse (the AST must survive the round trip), and every variable's
 // tensor read and checked against its declaration. One line per model.
+// Under --max-memory (each model's tensors and archive members) and --timeout
+// (checked between models; the watchdog stops a model stuck in one step).
 #include <fmt/format.h>
 
 #include <chrono>
@@ -55,9 +57,7 @@ Validation validate_one(const fs::path& path) {
   return v;
 }
 
-}  // namespace
-
-int cmd_validate(const ValidateArgs& a) {
+int validate_models(const ValidateArgs& a, const Deadline& deadline) {
   std::vector<fs::path> models = a.models;
   if (!a.goldens.empty()) {
     std::vector<fs::path> found;
@@ -72,6 +72,9 @@ int cmd_validate(const ValidateArgs& a) {
   int failed = 0;
   nlohmann::json report = nlohmann::json::array();
   for (size_t i = 0; i < models.size(); ++i) {
+    if (deadline.passed())
+      throw Error(fmt::format("{} after {} of {} models (the next: {})", deadline.ran_out(), i, models.size(),
+                              models[i].string()));
     const Validation v = validate_one(models[i]);
     if (!v.ok) ++failed;
     std::cout << fmt::format("[{}/{}] {} {}", i + 1, models.size(), v.ok ? "OK  " : "FAIL", v.model);
@@ -93,5 +96,11 @@ int cmd_validate(const ValidateArgs& a) {
   return failed ? 1 : 0;
 }
 
+}  // namespace
+
+int cmd_validate(const ValidateArgs& a) {
+  return run_with_limits(a.limits,
+                         [&](const CommandLimits& limits) { return validate_models(a, limits.deadline()); });
+}
 
 }  // namespace rnnconf::tools

@@ -1,11 +1,15 @@
 // The rnnconf subcommands, one file each (cmd_*.cpp); rnnconf_main.cpp wires
 // them to CLI11. Each returns the process exit code and throws rnnconf::Error
-// for bad input (reported by main with its location).
+// for bad input (reported by main with its location). Those that run or load
+// untrusted models take ResourceArgs (--max-memory, --timeout;
+// resource_limits.hpp) and return kExitTimeout when cut by the deadline.
 #pragma once
 
 #include <filesystem>
 #include <string>
 #include <vector>
+
+#include "resource_limits.hpp"
 
 namespace rnnconf::tools {
 
@@ -19,6 +23,7 @@ struct RunArgs {
   std::string json, junit;
   bool quiet = false;
   std::string command_line;
+  ResourceArgs limits;  // the timeout applies to the whole run
 };
 int cmd_run(const RunArgs& a);
 
@@ -28,6 +33,7 @@ struct CheckArgs {
   std::string device = "cpu";
   std::string mode = "fused";
   std::string json;
+  ResourceArgs limits;
 };
 int cmd_check(const CheckArgs& a);
 
@@ -42,10 +48,11 @@ struct ValidateArgs {
   std::vector<std::filesystem::path> models;  // folders, .tar, .tgz
   std::filesystem::path goldens;              // or every goldens/data/*/export/model.nnef.tgz
   std::string json;
+  ResourceArgs limits;
 };
 int cmd_validate(const ValidateArgs& a);
 
-int cmd_dump_graph(const std::filesystem::path& model);
+int cmd_dump_graph(const std::filesystem::path& model, const ResourceArgs& limits = {});
 
 // The repository root: the nearest folder above the working directory holding
 // conformance/matrix.json, else the source tree rnnconf was built from.

@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--json", run.json, "write the JSON report here");
   run_cmd->add_option("--junit", run.junit, "write the JUnit XML report here");
   run_cmd->add_flag("--quiet", run.quiet, "print only failing lines and the summary");
+  add_resource_options(*run_cmd, run.limits);
 
   CheckArgs check;
   auto* check_cmd = app.add_subcommand("check", "run any NNEF export and compare its outputs");
@@ -48,6 +49,7 @@ int main(int argc, char** argv) {
   check_cmd->add_option("--mode", check.mode, "fused | literal")->check(CLI::IsMember({"fused", "literal"}));
   check_cmd->add_option("--root", check.root, "repository root (for conformance/POLICY.md)");
   check_cmd->add_option("--json", check.json, "write a JSON report here");
+  add_resource_options(*check_cmd, check.limits);
 
   ListArgs list;
   auto* list_cmd = app.add_subcommand("list", "list the matrix cases");
@@ -61,10 +63,13 @@ int main(int argc, char** argv) {
   validate_cmd->add_option("models", validate.models, "model folders, .tar or .tgz files");
   validate_cmd->add_option("--goldens", validate.goldens, "validate every goldens/data/*/export/model.nnef.tgz");
   validate_cmd->add_option("--json", validate.json, "write a JSON report here");
+  add_resource_options(*validate_cmd, validate.limits);
 
   fs::path dump_model;
   auto* dump_cmd = app.add_subcommand("dump-graph", "print a model's graph as the executor sees it");
   dump_cmd->add_option("model", dump_model, "model folder, .tar or .tgz")->required();
+  ResourceArgs dump_limits;
+  add_resource_options(*dump_cmd, dump_limits);
 
   EmitArgs emit;
   auto* emit_cmd = app.add_subcommand("emit", "write our own NNEF export of a PyTorch recurrent layer");
@@ -118,6 +123,7 @@ int main(int argc, char** argv) {
   triage_cmd->add_option("--model-source", triage.model_source, "t2n | emitter (for a case name)")
       ->check(CLI::IsMember({"t2n", "emitter"}));
   triage_cmd->add_option("--plot", triage.plot, "write a heatmap of the error per (layer, direction) over time (PNG)");
+  add_resource_options(*triage_cmd, triage.limits);
 
   MutantsArgs mutants;
   auto* mutants_cmd = app.add_subcommand("mutants", "run the matrix against every planted mutant and print the table");
@@ -157,7 +163,7 @@ int main(int argc, char** argv) {
       return cmd_list(list);
     }
     if (*validate_cmd) return cmd_validate(validate);
-    if (*dump_cmd) return cmd_dump_graph(dump_model);
+    if (*dump_cmd) return cmd_dump_graph(dump_model, dump_limits);
     if (*emit_cmd) return cmd_emit(emit);
     if (*diff_cmd) return cmd_diff(diff);
     if (*xci_merge_cmd) return cmd_exporter_ci_merge(xci_merge);

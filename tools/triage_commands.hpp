@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <string>
 
+#include "resource_limits.hpp"
+
 namespace rnnconf::tools {
 
 struct TriageArgs {
@@ -15,6 +17,7 @@ struct TriageArgs {
   std::string mode = "fused";
   std::string model_source = "t2n";
   std::filesystem::path plot;         // PNG heatmap of the error per (layer, direction) over time
+  ResourceArgs limits;                // --max-memory, --timeout
 };
 int cmd_triage(const TriageArgs& a);
 

@@ -27,6 +27,11 @@ bool device_available(const std::string& device, std::string& why) {
 
 ExecOutput execute_default(const std::filesystem::path& model_path, const std::map<std::string, Tensor>& inputs,
                            const std::string& mode, const std::string& device) {
+  return execute_until(model_path, inputs, mode, device, Deadline{});
+}
+
+ExecOutput execute_until(const std::filesystem::path& model_path, const std::map<std::string, Tensor>& inputs,
+                         const std::string& mode, const std::string& device, const Deadline& deadline) {
   if (device == "cuda") {
 #ifdef RNNCONF_HAVE_CUDA
     if (mode == "fused") {
@@ -36,7 +41,7 @@ ExecOutput execute_default(const std::filesystem::path& model_path, const std::m
       return ExecOutput{std::move(rr.outputs), std::move(rr.warnings)};
     }
     if (mode != "literal") throw Error("unknown mode '" + mode + "' (expected fused or literal)");
-    ExecOutput out = execute_default(model_path, inputs, mode, "cpu");
+    ExecOutput out = execute_until(model_path, inputs, mode, "cpu", deadline);
     out.warnings.push_back("device cuda, mode literal: fragment bodies run literally on the CPU; no GPU kernel is involved");
     return out;
 #else
@@ -46,6 +51,7 @@ ExecOutput execute_default(const std::filesystem::path& model_path, const std::m
   if (device != "cpu") throw Error("unknown device '" + device + "' (expected cpu or cuda)");
   cpu::RunOptions opt;
   opt.precision = cpu::Precision::f32;
+  opt.deadline = deadline;
   if (mode == "fused") opt.mode = cpu::FragmentMode::fused;
   else if (mode == "literal") opt.mode = cpu::FragmentMode::literal;
   else throw Error("unknown mode '" + mode + "' (expected fused or literal)");

@@ -82,4 +82,9 @@ std::vector<MatrixCase> select_cases(const std::vector<MatrixCase>& cases, const
   return out;
 }
 
+std::filesystem::path golden_dir(const std::filesystem::path& root, const MatrixCase& c) {
+  if (c.tier == "large") return root / "build" / "goldens-large" / c.name;
+  return root / "goldens" / "data" / c.name;
+}
+
 }  // namespace rnnconf::conformance

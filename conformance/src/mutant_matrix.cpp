@@ -46,8 +46,8 @@ std::vector<MutantRow> run_mutant_matrix(const MutantMatrixConfig& cfg, const st
     const std::regex applies(mutant.applies_to);
     for (const auto& c : cases) {
       if (!std::regex_search(c.name, applies) || expectations.find(c.name)) continue;
-      const fs::path golden_dir = cfg.root / "goldens" / "data" / c.name;
-      const fs::path export_path = golden_dir / "export" / "model.nnef.tgz";
+      const fs::path case_dir = golden_dir(cfg.root, c);
+      const fs::path export_path = case_dir / "export" / "model.nnef.tgz";
       if (!fs::exists(export_path)) continue;
       EditableModel m = read_editable_model(export_path);
       if (mutant.apply(m) == 0) continue;
@@ -58,7 +58,7 @@ std::vector<MutantRow> run_mutant_matrix(const MutantMatrixConfig& cfg, const st
       } catch (const Error& e) {
         throw Error("mutant " + mutant.name + " on " + c.name + " wrote a model that does not load: " + e.what());
       }
-      const CaseResult r = run_case(c, golden_dir, policy, expectations, cfg.mode, "cpu", executor_of(*model));
+      const CaseResult r = run_case(c, case_dir, policy, expectations, cfg.mode, "cpu", executor_of(*model));
       if (r.outcome == Outcome::mistrusted) continue;
       ++row.applicable;
       if (r.outcome != Outcome::unexpected_failure) {
@@ -69,7 +69,7 @@ std::vector<MutantRow> run_mutant_matrix(const MutantMatrixConfig& cfg, const st
       if (row.must_survive) row.survivors.push_back(c.name);
       TriageReport t;
       try {
-        t = triage_model(c, golden_dir, *model, cfg.mode, policy);
+        t = triage_model(c, case_dir, *model, cfg.mode, policy);
       } catch (const Error& e) {
         t.cause_class = "error";
         t.line = std::string("triage failed: ") + e.what();

@@ -366,7 +366,7 @@ bool refusal_confuses_batch_and_time(const std::string& message, int64_t B, int6
 }  // namespace
 
 TriageReport triage_model(const MatrixCase& c, const fs::path& golden_dir, const nnef::Model& model,
-                          const std::string& mode, const Policy& policy) {
+                          const std::string& mode, const Policy& policy, const Deadline& deadline) {
   TriageReport rep;
   const Golden g = load_golden(golden_dir);
   const RnnSpec& s = c.spec;
@@ -378,6 +378,7 @@ TriageReport triage_model(const MatrixCase& c, const fs::path& golden_dir, const
   cpu::RunOptions opt;
   opt.mode = mode == "literal" ? cpu::FragmentMode::literal : cpu::FragmentMode::fused;
   opt.record = true;
+  opt.deadline = deadline;
   cpu::RunResult rr;
   try {
     rr = cpu::run_model(model, g.inputs, opt);
@@ -488,16 +489,17 @@ TriageReport triage_model(const MatrixCase& c, const fs::path& golden_dir, const
   return rep;
 }
 
-TriageReport triage_case(const MatrixCase& c, const fs::path& golden_dir, const std::string& mode, const Policy& policy,
-                         const std::string& model_source) {
+TriageReport triage_case(const MatrixCase& c, const fs::path& golden_dir, const std::string& mode,
+                         const Policy& policy, const std::string& model_source, const Deadline& deadline) {
   if (model_source == "emitter") {
     const auto params = emitter::read_params_dir(c.spec, golden_dir / "params");
     const emitter::EmittedModel em = c.spec.entry == RnnSpec::Entry::aten
                                          ? emitter::emit_aten(c.spec, emitter::aten_flat_list(c.spec, params))
                                          : emitter::emit_module(c.spec, params);
     const auto bytes = nnef::write_model_archive_bytes(em.graph_text, em.variables, std::nullopt, false);
-    return triage_model(c, golden_dir, nnef::load_model_files(nnef::open_model_archive_bytes(bytes, c.name + ".tar")),
-                        mode, policy);
+    return triage_model(c, golden_dir,
+                        nnef::load_model_files(nnef::open_model_archive_bytes(bytes, c.name + ".tar")), mode,
+                        policy, deadline);
   }
   const Golden g = load_golden(golden_dir);
   if (!g.export_path) {
@@ -506,7 +508,7 @@ TriageReport triage_case(const MatrixCase& c, const fs::path& golden_dir, const 
     rep.line = "no torch_to_nnef export (export): " + (g.export_error.empty() ? g.export_status : g.export_error);
     return rep;
   }
-  return triage_model(c, golden_dir, nnef::load_model(*g.export_path), mode, policy);
+  return triage_model(c, golden_dir, nnef::load_model(*g.export_path), mode, policy, deadline);
 }
 
 }  // namespace rnnconf::conformance

@@ -2,6 +2,7 @@
 // checked indexing, reshape, dtype conversion and bitwise equality.
 #include "rnnconf/core/tensor.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -76,7 +77,10 @@ int64_t shape_volume(const Shape& s) {
 
 Tensor::Tensor(DType dtype, Shape shape) : dtype_(dtype), shape_(std::move(shape)) {
   numel_ = shape_volume(shape_);
-  storage_.assign(static_cast<size_t>(numel_) * dtype_size(dtype_), std::byte{0});
+  nbytes_ = static_cast<size_t>(numel_) * dtype_size(dtype_);
+  // At least one byte: every tensor then holds a metered buffer, so that a
+  // tensor without elements is charged its overhead too (memory_budget.hpp).
+  storage_.assign(std::max<size_t>(nbytes_, 1), std::byte{0});
 }
 
 int64_t Tensor::dim(int64_t axis) const {

@@ -17,6 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   limits.max_member_bytes = 16 << 20;
   limits.max_total_bytes = 64 << 20;
   limits.max_archive_file_bytes = 64 << 20;
+  limits.max_graph_bytes = 4 << 20;
   nnef::ModelFiles m;
   try {
     m = nnef::open_model_archive_bytes(std::span(reinterpret_cast<const std::byte*>(data), size), "fuzz.tgz", limits);

@@ -1,6 +1,8 @@
 // Reading a model from a tar or gzip-tar held in memory (libarchive): every
-// regular member is read once into ModelFiles::members, with the caps of
-// ArchiveLimits and the entry rules of nnef_format.md §1 and §6 item 4.
+// regular member is inflated once, as a stream, into ModelFiles::members
+// (metered bytes), with the caps of ArchiveLimits checked against the tar
+// header before inflating and against the inflated bytes while inflating,
+// and the entry rules of nnef_format.md §1 and §6 item 4.
 #include <archive.h>
 #include <archive_entry.h>
 
@@ -10,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "container_caps.hpp"
 #include "container_paths.hpp"
 #include "rnnconf/nnef/container.hpp"
 
@@ -51,9 +54,13 @@ ModelFiles open_model_archive_bytes(std::span<const std::byte> bytes, const std:
   files.limits = limits;
   const auto whole = SourceLocation::in_file(display_name);
 
-  if (static_cast<int64_t>(bytes.size()) > limits.max_archive_file_bytes)
-    throw Error(whole, fmt::format("archive has {} bytes, more than the cap of {}", bytes.size(),
-                                   limits.max_archive_file_bytes));
+  const detail::Cap file_cap = detail::archive_file_cap(limits);
+  if (static_cast<int64_t>(bytes.size()) > file_cap.bytes)
+    throw Error(whole, fmt::format("archive of {} exceeds {}",
+                                   detail::size_text(static_cast<int64_t>(bytes.size())), file_cap.name));
+  const detail::Cap member_cap = detail::member_cap(limits);
+  const detail::Cap total_cap = detail::total_cap(limits);
+  const detail::Cap graph_cap = detail::graph_cap(limits);
   const bool gzip = bytes.size() >= 2 && bytes[0] == std::byte{0x1F} && bytes[1] == std::byte{0x8B};
 
   std::unique_ptr<archive, ReadArchiveDeleter> a(archive_read_new());
@@ -65,13 +72,17 @@ ModelFiles open_model_archive_bytes(std::span<const std::byte> bytes, const std:
 
   int64_t entries = 0;
   int64_t total = 0;
+  std::string last_entry = "none";  // for a damaged header: whose data may have run on
   std::array<std::byte, 64 * 1024> chunk{};
   while (true) {
     archive_entry* e = nullptr;
     const int r = archive_read_next_header(a.get(), &e);
     if (r == ARCHIVE_EOF) break;
-    if (r < ARCHIVE_WARN)
-      throw Error(whole, fmt::format("corrupt archive after {} entries: {}", entries, archive_message(a.get())));
+    // ARCHIVE_RETRY (a damaged header, e.g. a member's data running on past
+    // its declared size) is corruption too: the entry holds nothing valid.
+    if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
+      throw Error(whole, fmt::format("corrupt archive after {} entries (the last: {}): {}", entries,
+                                     last_entry, archive_message(a.get())));
     if (++entries > limits.max_entries)
       throw Error(whole, fmt::format("more than {} entries (cap)", limits.max_entries));
 
@@ -96,18 +107,32 @@ ModelFiles open_model_archive_bytes(std::span<const std::byte> bytes, const std:
     if (archive_entry_sparse_count(e) > 0) throw Error(at_entry, "sparse file in a model archive, expected a plain file");
     if (!archive_entry_size_is_set(e)) throw Error(at_entry, "entry without a size");
 
+    // Caps on the declared size, before a byte of the member is inflated.
     const int64_t size = archive_entry_size(e);
-    if (size < 0 || size > limits.max_member_bytes)
-      throw Error(at_entry, fmt::format("member of {} bytes exceeds the cap of {} bytes", size, limits.max_member_bytes));
+    last_entry = fmt::format("{}, {} declared", display, detail::size_text(size));
+    const bool is_graph_text = !name.skip && (name.path == "graph.nnef" || name.path == "graph.quant");
+    const detail::Cap& cap = is_graph_text && graph_cap.bytes < member_cap.bytes ? graph_cap : member_cap;
+    if (size < 0 || size > cap.bytes)
+      throw Error(at_entry, fmt::format("member of {} exceeds {}; refused before inflating it",
+                                        detail::size_text(size), cap.name));
     total += size;
-    if (total > limits.max_total_bytes)
-      throw Error(at_entry, fmt::format("decompressed size exceeds the cap of {} bytes", limits.max_total_bytes));
+    if (total > total_cap.bytes)
+      throw Error(at_entry,
+                  fmt::format("the members' declared sizes reach {}, more than {}; refused before inflating",
+                              detail::size_text(total), total_cap.name));
     if (name.skip) continue;
     if (files.members.contains(name.path))
       throw Error(at_entry, fmt::format("duplicate entry '{}'", detail::printable(name.path)));
 
-    std::vector<std::byte> data;
-    data.reserve(static_cast<size_t>(std::min<int64_t>(size, int64_t{1} << 26)));
+    // Inflated as a stream into a buffer of the declared size (charged to the
+    // memory budget before it is allocated); `size` <= the cap, so refusing
+    // any byte beyond `size` also refuses any byte beyond the cap.
+    MeteredBytes data;
+    try {
+      data.reserve(static_cast<size_t>(size));
+    } catch (const MemoryBudgetError& err) {
+      detail::rethrow_budget_at(err, display, fmt::format("member of {}", detail::size_text(size)));
+    }
     while (true) {
       const la_ssize_t got = archive_read_data(a.get(), chunk.data(), chunk.size());
       if (got < 0)

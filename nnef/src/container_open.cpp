@@ -1,11 +1,15 @@
 // Opening a model (folder or archive file) and reading its members: folders are
 // read lazily with a canonical-path check against symlinks leaving the root;
 // read_variable maps a label to "<label>.dat" and checks shape and dtype.
+// Every file is read into metered bytes after its size is checked against its
+// cap (container_caps.hpp), and a tensor that would pass the memory budget is
+// refused naming its member.
 #include <algorithm>
 #include <fstream>
 
 #include <fmt/format.h>
 
+#include "container_caps.hpp"
 #include "container_paths.hpp"
 #include "rnnconf/nnef/container.hpp"
 #include "rnnconf/nnef/dat.hpp"
@@ -22,15 +26,23 @@ bool is_within(const fs::path& root, const fs::path& p) {
   return first != ".." && !rel.is_absolute();
 }
 
-std::vector<std::byte> read_whole_file(const fs::path& p, const std::string& display, int64_t cap) {
+MeteredBytes read_whole_file(const fs::path& p, const std::string& display, const detail::Cap& cap) {
   std::error_code ec;
   const auto size = fs::file_size(p, ec);
   if (ec) throw Error(SourceLocation::in_file(display), "cannot get the file size: " + ec.message());
-  if (size > static_cast<uint64_t>(cap))
-    throw Error(SourceLocation::in_file(display), fmt::format("file has {} bytes, more than the cap of {}", size, cap));
+  if (size > static_cast<uint64_t>(cap.bytes))
+    throw Error(SourceLocation::in_file(display),
+                fmt::format("file of {} exceeds {}; refused before reading it",
+                            detail::size_text(static_cast<int64_t>(size)), cap.name));
   std::ifstream in(p, std::ios::binary);
   if (!in) throw Error(SourceLocation::in_file(display), "cannot open for reading");
-  std::vector<std::byte> bytes(static_cast<size_t>(size));
+  MeteredBytes bytes;
+  try {
+    bytes.resize(static_cast<size_t>(size));
+  } catch (const MemoryBudgetError& e) {
+    detail::rethrow_budget_at(e, display,
+                              fmt::format("file of {}", detail::size_text(static_cast<int64_t>(size))));
+  }
   in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
   if (in.gcount() != static_cast<std::streamsize>(bytes.size()))
     throw Error(SourceLocation::at_offset(display, in.gcount()), "read error (file shrank while reading?)");
@@ -61,7 +73,7 @@ std::optional<fs::path> resolve_folder_member(const ModelFiles& files, std::stri
   return canon;
 }
 
-std::string as_text(const std::vector<std::byte>& b) {
+std::string as_text(const MeteredBytes& b) {
   return std::string(reinterpret_cast<const char*>(b.data()), b.size());
 }
 
@@ -75,9 +87,10 @@ ModelFiles open_folder(const fs::path& path, const ArchiveLimits& limits) {
   files.graph_name = files.member_display_name("graph.nnef");
   files.quant_name = files.member_display_name("graph.quant");
   const auto graph = resolve_folder_member(files, "graph.nnef", true, "graph.nnef (the model folder has none)");
-  files.graph_text = as_text(read_whole_file(*graph, files.graph_name, limits.max_member_bytes));
+  const detail::Cap text_cap = detail::graph_cap(limits);
+  files.graph_text = as_text(read_whole_file(*graph, files.graph_name, text_cap));
   if (const auto quant = resolve_folder_member(files, "graph.quant", false, "graph.quant"))
-    files.quant_text = as_text(read_whole_file(*quant, files.quant_name, limits.max_member_bytes));
+    files.quant_text = as_text(read_whole_file(*quant, files.quant_name, text_cap));
   return files;
 }
 
@@ -98,11 +111,11 @@ ModelFiles open_model(const fs::path& path, const ArchiveLimits& limits) {
   if (fs::is_directory(st)) return open_folder(path, limits);
   if (!fs::is_regular_file(st))
     throw Error(SourceLocation::in_file(display), "not a folder or a regular file, expected a model folder or archive");
-  const auto bytes = read_whole_file(path, display, limits.max_archive_file_bytes);
+  const auto bytes = read_whole_file(path, display, detail::archive_file_cap(limits));
   return open_model_archive_bytes(bytes, display, limits);
 }
 
-std::vector<std::byte> read_member(const ModelFiles& files, std::string_view member) {
+MeteredBytes read_member(const ModelFiles& files, std::string_view member) {
   const std::string display = files.member_display_name(member);
   if (std::string why = detail::relative_path_problem(member); !why.empty())
     throw Error(SourceLocation::in_file(display), "member path " + why);
@@ -112,7 +125,7 @@ std::vector<std::byte> read_member(const ModelFiles& files, std::string_view mem
     return it->second;
   }
   const auto p = resolve_folder_member(files, member, true, "file");
-  return read_whole_file(*p, display, files.limits.max_member_bytes);
+  return read_whole_file(*p, display, detail::member_cap(files.limits));
 }
 
 Tensor read_member_tensor(const ModelFiles& files, std::string_view member) {
@@ -152,7 +165,7 @@ Tensor read_variable(const ModelFiles& files, std::string_view label, const Shap
   const SourceLocation at = where.file.empty() ? SourceLocation::in_file(files.graph_name) : where;
   const std::string member = label_member_path(label, at, mode);
   const std::string display = files.member_display_name(member);
-  std::vector<std::byte> owned;  // folders only
+  MeteredBytes owned;  // folders only
   std::span<const std::byte> bytes;
   if (files.is_archive) {
     const auto it = files.members.find(member);
@@ -164,7 +177,7 @@ Tensor read_variable(const ModelFiles& files, std::string_view label, const Shap
   } else {
     const auto p = resolve_folder_member(files, member, true,
                                          fmt::format("data file for variable '{}'", detail::printable(label)));
-    owned = read_whole_file(*p, display, files.limits.max_member_bytes);
+    owned = read_whole_file(*p, display, detail::member_cap(files.limits));
     bytes = owned;
   }
   const DatHeader h = read_dat_header(bytes, display);
@@ -177,7 +190,7 @@ Tensor read_variable(const ModelFiles& files, std::string_view label, const Shap
                 fmt::format("item type (code {}, {} bits) decodes to {} but variable '{}' declares {}",
                             static_cast<uint32_t>(h.encoding.code), h.encoding.bits, dtype_name(h.dtype()),
                             detail::printable(label), dtype_name(declared_dtype)));
-  return read_dat(bytes, display);
+  return read_dat(bytes, display);  // a tensor over the memory budget: an Error naming `display`
 }
 
 }  // namespace rnnconf::nnef

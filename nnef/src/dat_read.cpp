@@ -173,7 +173,14 @@ DatHeader read_dat_header(std::span<const std::byte> bytes, const std::string& n
 
 Tensor read_dat(std::span<const std::byte> bytes, const std::string& name) {
   const DatHeader h = read_dat_header(bytes, name);
-  Tensor t(h.dtype(), h.shape);
+  Tensor t;
+  try {
+    t = Tensor(h.dtype(), h.shape);
+  } catch (const MemoryBudgetError& e) {
+    throw MemoryBudgetError(
+        SourceLocation::in_file(name),
+        fmt::format("decoding {} {}: {}", dtype_name(h.dtype()), shape_str(h.shape), e.message()));
+  }
   const auto data = bytes.subspan(kDatHeaderSize, h.data_length);
   const auto n = static_cast<size_t>(t.numel());
   switch (h.encoding.code) {
@@ -232,7 +239,13 @@ Tensor read_dat_file(const std::filesystem::path& path) {
                             kMaxDatFile));
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(SourceLocation::in_file(name), "cannot open for reading");
-  std::vector<std::byte> bytes(static_cast<size_t>(file_size));
+  MeteredBytes bytes;
+  try {
+    bytes.resize(static_cast<size_t>(file_size));
+  } catch (const MemoryBudgetError& e) {
+    throw MemoryBudgetError(SourceLocation::in_file(name),
+                            fmt::format("reading {} bytes: {}", file_size, e.message()));
+  }
   in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
   if (in.gcount() != static_cast<std::streamsize>(bytes.size()))
     throw Error(SourceLocation::at_offset(name, in.gcount()), "read error (file shrank while reading?)");

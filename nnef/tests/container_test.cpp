@@ -12,6 +12,7 @@
 #include <fstream>
 #include <functional>
 
+#include "rnnconf/core/memory_budget.hpp"
 #include "rnnconf/nnef/container.hpp"
 #include "rnnconf/nnef/dat.hpp"
 
@@ -282,11 +283,13 @@ TEST(ContainerMalformed, GzipBombOverCap) {
   ArchiveLimits small;
   small.max_member_bytes = 1 << 20;
   expect_error([&] { (void)open_model_archive_bytes(tgz, "bomb.tgz", small); },
-               {"bomb.tgz!big.dat", "8388608 bytes exceeds the cap of 1048576"});
+               {"bomb.tgz!big.dat", "member of 8.0 MiB (8388608 bytes) exceeds the cap of 1.0 MiB per member",
+                "refused before inflating it"});
   ArchiveLimits total;
   total.max_total_bytes = 4 << 20;
   expect_error([&] { (void)open_model_archive_bytes(tgz, "bomb.tgz", total); },
-               {"bomb.tgz!big.dat", "decompressed size exceeds the cap of 4194304"});
+               {"bomb.tgz!big.dat", "declared sizes reach 8.0 MiB (8388687 bytes)",
+                "more than the cap of 4.0 MiB on the decompressed size"});
 }
 
 TEST(ContainerMalformed, TooManyEntries) {
@@ -306,6 +309,117 @@ TEST(ContainerMalformed, NotATarAndTruncated) {
   // A member whose header promises more data than the archive has.
   Bytes tar = tar_bytes({{"graph.nnef", '0', kGraph, ""}, {"w.dat", '0', "abc", "", 100000}});
   expect_error([&] { (void)open_model_archive_bytes(tar, "short.tar"); }, {"short.tar"});
+}
+
+// ---- caps on graph text and the memory budget (issue 13) ----
+
+TEST(ContainerLimits, GraphTextCapBeforeInflating) {
+  ArchiveLimits limits;
+  limits.max_graph_bytes = 1 << 20;
+  // The header declares 1 GiB of graph.nnef and the archive holds 1 byte of it:
+  // the refusal comes from the declared size, before any data is read.
+  expect_error(
+      [&] {
+        (void)open_tar({{"graph.nnef", '0', "x", "", int64_t{1} << 30}}, limits);
+      },
+      {"m.tar!graph.nnef", "member of 1.0 GiB (1073741824 bytes) exceeds the cap of 1.0 MiB on graph text",
+       "refused before inflating it"});
+  expect_error(
+      [&] {
+        (void)open_tar(
+            {{"graph.nnef", '0', kGraph, ""}, {"graph.quant", '0', std::string((1 << 20) + 1, ' '), ""}},
+            limits);
+      },
+      {"m.tar!graph.quant", "exceeds the cap of 1.0 MiB on graph text"});
+  // .dat members keep the per-member cap; a hidden ./._graph.nnef is not graph text.
+  const ModelFiles m = open_tar({{"graph.nnef", '0', kGraph, ""},
+                                 {"w.dat", '0', std::string(2 << 20, '\0'), ""},
+                                 {"._graph.nnef", '0', std::string(2 << 20, ' '), ""}},
+                                limits);
+  EXPECT_EQ(m.members.at("w.dat").size(), size_t{2} << 20);
+}
+
+TEST(ContainerLimits, GraphTextCapOnFolders) {
+  TempDir dir;
+  write_model(dir.path / "f", kGraph, {});
+  fs::resize_file(dir.path / "f" / "graph.nnef", int64_t{3} << 30);  // sparse: nothing is written
+  expect_error(
+      [&] { (void)open_model(dir.path / "f"); },
+      {"f/graph.nnef", "file of 3.0 GiB (3221225472 bytes) exceeds the cap of 16.0 MiB on graph text",
+       "refused before reading it"});
+}
+
+TEST(ContainerLimits, DamagedHeaderAfterAMemberIsCorruption) {
+  // graph.nnef declares 512 bytes but its data runs on (spaces where the next
+  // header should be): libarchive reports a damaged header (ARCHIVE_RETRY).
+  Bytes tar = tar_bytes({{"graph.nnef", '0', std::string(512 + 4096, ' '), "", 512}});
+  expect_error(
+      [&] { (void)open_model_archive_bytes(tar, "lying.tar"); },
+      {"lying.tar: corrupt archive after 1 entries (the last: lying.tar!graph.nnef, 512 bytes declared)"});
+}
+
+TEST(ContainerLimits, CapsFollowTheMemoryBudget) {
+  const auto meter = std::make_shared<MemoryMeter>(1 << 20);
+  const MemoryBudgetScope scope(meter);
+  // A member declared over the budget: refused before inflating, naming the budget.
+  expect_error(
+      [&] {
+        (void)open_tar({{"graph.nnef", '0', kGraph, ""}, {"w.dat", '0', "x", "", 2 << 20}});
+      },
+      {"m.tar!w.dat",
+       "member of 2.0 MiB (2097152 bytes) exceeds the memory budget of 1.0 MiB (--max-memory)"});
+  // Members that each fit but together do not.
+  const std::string half(600 << 10, ' ');
+  const Bytes two = gzip_bytes(
+      tar_bytes({{"graph.nnef", '0', kGraph, ""}, {"a.dat", '0', half, ""}, {"b.dat", '0', half, ""}}));
+  expect_error([&] { (void)open_model_archive_bytes(two, "m.tar"); },
+               {"m.tar!b.dat", "more than the memory budget of 1.0 MiB (--max-memory)"});
+  // Graph text: at most 1/64 of the budget (16 KiB here).
+  expect_error(
+      [&] {
+        (void)open_tar({{"graph.nnef", '0', kGraph + std::string(20 << 10, ' '), ""}});
+      },
+      {"m.tar!graph.nnef",
+       "exceeds the cap of 16.0 KiB on graph text (1/64 of the memory budget of 1.0 MiB"});
+  EXPECT_EQ(meter->live(), 0);
+}
+
+TEST(ContainerLimits, MembersAndTensorsAreCharged) {
+  TempDir dir;
+  const Tensor w(DType::f32, {64, 1024});  // 256 KiB; not metered (no scope yet)
+  write_model(dir.path / "m.tar", kGraph, {{"w", w}});
+  write_model(dir.path / "m.tgz", kGraph, {{"w", w}});  // zeros: a few KiB
+  const auto meter = std::make_shared<MemoryMeter>(1 << 20);
+  {
+    const MemoryBudgetScope scope(meter);
+    const ModelFiles m = open_model(dir.path / "m.tar");
+    // The archive file was read (and freed), the members stay: about 256 KiB.
+    EXPECT_GE(meter->live(), (256 << 10) + 128);
+    EXPECT_LT(meter->live(), 300 << 10);
+    const Tensor t = read_variable(m, "w", {64, 1024}, DType::f32);
+    EXPECT_GE(meter->live(), (512 << 10) + 128);
+    EXPECT_GE(meter->peak(), meter->live());
+  }
+  EXPECT_EQ(meter->live(), 0);
+  // A budget that holds the members but not the decoded tensor as well: the
+  // refusal names the member and the tensor.
+  const auto tight = std::make_shared<MemoryMeter>(400 << 10);
+  const MemoryBudgetScope scope(tight);
+  const ModelFiles m = open_model(dir.path / "m.tgz");
+  expect_error(
+      [&] {
+        (void)read_variable(m, "w", {64, 1024}, DType::f32);
+      },
+      {"m.tgz!w.dat: decoding f32 [64, 1024]: allocating 256.3 KiB would bring live tensor data to",
+       "over the memory budget of 400.0 KiB (--max-memory)"});
+  // A budget the (plain tar) archive file and its member do not fit in together.
+  const auto tighter = std::make_shared<MemoryMeter>(300 << 10);
+  const MemoryBudgetScope inner(tighter);
+  expect_error(
+      [&] { (void)open_model(dir.path / "m.tar"); },
+      {"m.tar!w.dat: member of 256.1 KiB (262272 bytes): allocating 256.4 KiB would bring live tensor data",
+       "over the memory budget of 300.0 KiB (--max-memory)"});
+  EXPECT_EQ(tighter->live(), 0);
 }
 
 // ---- labels and variables (§6 items 2, 3, 5, 15) ----

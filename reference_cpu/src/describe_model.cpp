@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <fmt/format.h>
 
-#include <functional>
 #include <sstream>
 
 #include "interpreter.hpp"
@@ -55,24 +54,62 @@ std::string arg_text(const nnef::Expr& e, const std::map<std::string, std::strin
   return nnef::print_expr(e);
 }
 
+// The identifiers an assignment's left-hand side names, in order.
+void collect_lhs_names(const nnef::Expr& e, std::vector<std::string>& names) {
+  if (const auto* id = std::get_if<nnef::Identifier>(&e.node)) names.push_back(id->name);
+  if (const auto* t = std::get_if<nnef::TupleExpr>(&e.node))
+    for (const auto& i : t->items) collect_lhs_names(i, names);
+  if (const auto* a = std::get_if<nnef::ArrayExpr>(&e.node))
+    for (const auto& i : a->items) collect_lhs_names(i, names);
+}
+
+// Zero inputs of the declared shapes, allocated under the memory budget like
+// any tensor: an absurd declared shape stops the run at its statement.
+std::map<std::string, Tensor> zero_inputs(const nnef::Model& model) {
+  std::map<std::string, Tensor> zeros;
+  if (!model.doc.graph) return zeros;
+  for (const auto& st : model.doc.graph->body) {
+    const auto* inv = std::get_if<nnef::Invocation>(&st.rvalue.node);
+    const auto* id = std::get_if<nnef::Identifier>(&st.lvalue.node);
+    if (!inv || !id || (inv->op != "tract_core_external" && inv->op != "external")) continue;
+    try {
+      zeros.emplace(id->name, Tensor(declared_input_dtype(*inv), declared_input_shape(*inv)));
+    } catch (const Error& e) {
+      throw Error(SourceLocation::at_line(model.files.graph_name, st.rvalue.pos.line, st.rvalue.pos.column),
+                  fmt::format("'{}': zero input '{}': {}", inv->op, id->name, e.message()));
+    }
+  }
+  return zeros;
+}
+
 }  // namespace
 
-std::string describe_model(const nnef::Model& model) {
-  std::map<std::string, Tensor> zeros;
-  if (model.doc.graph)
-    for (const auto& st : model.doc.graph->body)
-      if (const auto* inv = std::get_if<nnef::Invocation>(&st.rvalue.node))
-        if (inv->op == "tract_core_external" || inv->op == "external")
-          if (const auto* id = std::get_if<nnef::Identifier>(&st.lvalue.node))
-            zeros.emplace(id->name, Tensor(declared_input_dtype(*inv), declared_input_shape(*inv)));
+std::string describe_model(const nnef::Model& model, const Deadline& deadline) {
   std::map<std::string, std::string> shapes;
   std::string stopped;
   RunOptions opt;
   opt.mode = FragmentMode::literal;
+  opt.deadline = deadline;
   try {
-    evaluate_graph(model, zeros, opt, [&](const nnef::Assignment&, const Scope& scope) {
-      for (const auto& [name, v] : scope)
-        if (!shapes.count(name)) shapes.emplace(name, v.is_tensor() ? shape_str(v.tensor->shape()) : value_str(v));
+    const std::map<std::string, Tensor> zeros = zero_inputs(model);
+    // The names the statement assigns; the whole scope only when it grew by
+    // more (a graph input binding tract_symbol extents): a pass over the whole
+    // scope per statement would make a graph of n statements cost n^2.
+    size_t known = 0;
+    evaluate_graph(model, zeros, opt, [&](const nnef::Assignment& st, const Scope& scope) {
+      auto note = [&](const std::string& name, const Value& v) {
+        if (!shapes.count(name))
+          shapes.emplace(name, v.is_tensor() ? shape_str(v.tensor->shape()) : value_str(v));
+      };
+      std::vector<std::string> names;
+      collect_lhs_names(st.lvalue, names);
+      if (scope.size() > known + names.size()) {
+        for (const auto& [name, v] : scope) note(name, v);
+      } else {
+        for (const auto& name : names)
+          if (auto it = scope.find(name); it != scope.end()) note(name, it->second);
+      }
+      known = scope.size();
     });
   } catch (const Error& e) {
     stopped = e.what();
@@ -83,14 +120,7 @@ std::string describe_model(const nnef::Model& model) {
   for (const auto& st : model.doc.graph->body) {
     // LHS names with their shapes: `y [4, 3, 14]` or `(y [..], h [..])`.
     std::vector<std::string> names;
-    std::function<void(const nnef::Expr&)> collect = [&](const nnef::Expr& e) {
-      if (const auto* id = std::get_if<nnef::Identifier>(&e.node)) names.push_back(id->name);
-      if (const auto* t = std::get_if<nnef::TupleExpr>(&e.node))
-        for (const auto& i : t->items) collect(i);
-      if (const auto* a = std::get_if<nnef::ArrayExpr>(&e.node))
-        for (const auto& i : a->items) collect(i);
-    };
-    collect(st.lvalue);
+    collect_lhs_names(st.lvalue, names);
     std::string lhs_text;
     for (const auto& n : names) {
       auto it = shapes.find(n);

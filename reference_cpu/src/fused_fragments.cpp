@@ -12,6 +12,8 @@
 // the host (to_host) before it is read.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <type_traits>
 
@@ -96,6 +98,19 @@ RnnWeights<T> pack_or_decline(RnnVariant variant, const FragmentWeightArgs& w) {
   }
 }
 
+// An upper bound of SequenceWorkspace<T>::reserve(w, steps, batch) in bytes
+// (computed in double: the product may pass int64; the meter refuses that).
+template <class T>
+int64_t sequence_workspace_bytes(const RnnWeights<T>& w, int64_t steps, int64_t batch) {
+  const auto width = static_cast<double>(kHiddenPanelWidth);
+  const auto gh = static_cast<double>(w.gates() * w.hidden_size);
+  const double panels = std::ceil(gh / width) * width;
+  const double items =
+      static_cast<double>(steps) * static_cast<double>(batch) * panels +
+      static_cast<double>(batch) * (gh + 2.0 * static_cast<double>(w.output_size() + w.hidden_size) + width);
+  return static_cast<int64_t>(std::min(items * static_cast<double>(sizeof(T)), 0x1p62));
+}
+
 template <class T>
 std::vector<Value> run_sequence_fragment(ExecContext& ctx, const std::string& name, const Args& a, const void* site,
                                          const std::vector<std::string>& lhs) {
@@ -159,6 +174,10 @@ std::vector<Value> run_sequence_fragment(ExecContext& ctx, const std::string& na
   sa.y = y->template data<T>();
   sa.h_last = h_last->template data<T>();
   sa.c_last = lstm ? c_last->template data<T>() : nullptr;
+  // The workspace run_sequence grows (SequenceWorkspace::reserve) is not a
+  // Tensor; its gate pre-activations of all steps are G·H/H_out times the
+  // output (with a projection, unbounded by it): charged for the call.
+  const ScopedMemoryCharge workspace(sequence_workspace_bytes(w, steps, batch));
   SequenceWorkspace<T> ws;
   StepRecorder<T> recorder;
   const std::string base = lhs.empty() ? name : lhs[0];

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "rnnconf/core/memory_budget.hpp"
 #include "rnnconf/nnef/check.hpp"
 
 namespace rnnconf::cpu {
@@ -22,6 +23,26 @@ void rethrow_in_fragment(const Error& e, const std::string& fragment, const Sour
   // Name the innermost call only (nested calls would stack one suffix per level).
   if (e.message().find(" (in fragment '") != std::string::npos) throw e;
   throw Error(e.where(), e.message() + " (in fragment '" + fragment + "' called at " + call.str() + ")");
+}
+
+// Runs `f`; a memory budget refusal from inside it (no location yet) gets the
+// op's name, "'tile': allocating ...", and the caller's rethrow_at the line.
+template <class F>
+Value named_for_budget(const std::string& op, F&& f) {
+  try {
+    return f();
+  } catch (const MemoryBudgetError& e) {
+    if (!e.where().file.empty()) throw;
+    throw MemoryBudgetError("'" + op + "': " + e.message());
+  }
+}
+
+// "before this statement ran" with the statement's op, when the deadline passed.
+void check_deadline(const ExecContext& ctx, const nnef::Assignment& a, const SourceLocation& where) {
+  if (!ctx.options.deadline.passed()) return;
+  const auto* inv = std::get_if<nnef::Invocation>(&a.rvalue.node);
+  throw Error(where, fmt::format("'{}': {} before this statement ran",
+                                 inv ? inv->op : std::string("expression"), ctx.options.deadline.ran_out()));
 }
 
 const nnef::Fragment* find_declaration(const std::string& op) {
@@ -111,6 +132,10 @@ Value call_document_fragment(ExecContext& ctx, const nnef::Fragment& f, const nn
       }
     }
     if (!done) results = call_fragment_literal(ctx, f, args, where);
+  } catch (const MemoryBudgetError& e) {
+    // From a fused kernel (no location): the fragment is the op that asked.
+    if (e.where().file.empty()) throw Error(where, "'" + f.name + "': " + e.message());
+    rethrow_in_fragment(e, f.name, where);
   } catch (const Error& e) {
     rethrow_in_fragment(e, f.name, where);
   }
@@ -138,10 +163,12 @@ Value eval_invocation(ExecContext& ctx, const nnef::Invocation& inv, Scope& scop
                               inv.op));
     OpCall call{inv.op, bind_arguments(ctx, *decl, inv, scope), param_names(*decl), ctx.working,
                 generic_text(inv.generic_arg)};
-    if (residency(ctx) != nullptr)
-      if (auto on_device = offer_to_backend(ctx, call)) return std::move(*on_device);
-    if (inv.op == "tract_core_scan") return run_scan(ctx, call);
-    return prim->run(call);
+    return named_for_budget(inv.op, [&]() -> Value {
+      if (residency(ctx) != nullptr)
+        if (auto on_device = offer_to_backend(ctx, call)) return std::move(*on_device);
+      if (inv.op == "tract_core_scan") return run_scan(ctx, call);
+      return prim->run(call);
+    });
   } catch (const Error& e) {
     rethrow_at(e, where);
   }
@@ -299,7 +326,7 @@ Value eval_expr(ExecContext& ctx, const Expr& e, Scope& scope) {
               const std::string op = n.op == "-" ? "neg" : n.op == "!" ? "not" : "copy";
               const OpCall call{op, {std::move(v)}, {"x"}, ctx.working, ""};
               prepare_host_op(ctx, call, "operator expression");
-              return find_primitive(op)->run(call);
+              return named_for_budget(op, [&] { return find_primitive(op)->run(call); });
             }
             if (n.op == "-" && v.kind == Value::Kind::integer) return Value::of_int(-v.i);
             if (n.op == "-") return Value::of_scalar(-as_scalar(v, "unary -"));
@@ -312,7 +339,7 @@ Value eval_expr(ExecContext& ctx, const Expr& e, Scope& scope) {
               const std::string op = tensor_op_for(n.op);
               const OpCall call{op, {std::move(a), std::move(b)}, {"x", "y"}, ctx.working, ""};
               prepare_host_op(ctx, call, "operator expression");
-              return find_primitive(op)->run(call);
+              return named_for_budget(op, [&] { return find_primitive(op)->run(call); });
             }
             return attribute_binary(n.op, a, b);
           } else if constexpr (std::is_same_v<N, nnef::ConditionalExpr>) {
@@ -362,6 +389,7 @@ Value eval_expr(ExecContext& ctx, const Expr& e, Scope& scope) {
 
 void exec_assignment(ExecContext& ctx, const nnef::Assignment& a, Scope& scope) {
   const SourceLocation where = ctx.loc(a.rvalue.pos);
+  check_deadline(ctx, a, where);
   try {
     std::vector<std::string> lhs;
     lvalue_names(a.lvalue, lhs);
@@ -489,20 +517,37 @@ RunResult evaluate_graph(const nnef::Model& model, const std::map<std::string, T
   Scope scope;
   for (const auto& st : g.body) {
     const auto* inv = std::get_if<nnef::Invocation>(&st.rvalue.node);
-    if (inv && (inv->op == "external" || inv->op == "tract_core_external") && !ctx.fragments.count(inv->op))
-      bind_lvalue(st.lvalue, bind_input(ctx, st, *inv, scope), scope);
-    else if (inv && inv->op == "variable" && !ctx.fragments.count(inv->op))
-      bind_lvalue(st.lvalue, bind_variable(ctx, st), scope);
-    else
+    const bool is_input =
+        inv && (inv->op == "external" || inv->op == "tract_core_external") && !ctx.fragments.count(inv->op);
+    const bool is_variable = inv && inv->op == "variable" && !ctx.fragments.count(inv->op);
+    if (is_input || is_variable) {
+      const SourceLocation where = ctx.loc(st.rvalue.pos);
+      check_deadline(ctx, st, where);
+      try {  // an f64 run widens inputs and variables: new tensors under the budget
+        bind_lvalue(st.lvalue,
+                    named_for_budget(
+                        inv->op,
+                        [&] { return is_input ? bind_input(ctx, st, *inv, scope) : bind_variable(ctx, st); }),
+                    scope);
+      } catch (const Error& e) {
+        rethrow_at(e, where);
+      }
+    } else {
       exec_assignment(ctx, st, scope);
+    }
     if (observer) observer(st, scope);
   }
   for (const auto& out : g.outputs) {
     auto it = scope.find(out.name);
     if (it == scope.end() || !it->second.is_tensor())
       throw Error(ctx.loc(out.pos), "graph output '" + out.name + "' is not a tensor");
-    host_values(ctx, {it->second});
-    result.outputs.emplace(out.name, *it->second.tensor);
+    try {
+      host_values(ctx, {it->second});
+      result.outputs.emplace(out.name, *it->second.tensor);  // a copy, under the budget
+    } catch (const MemoryBudgetError& e) {
+      throw Error(ctx.loc(out.pos),
+                  "graph output '" + out.name + "' (copied out of the run): " + e.message());
+    }
   }
   return result;
 }

@@ -3,6 +3,7 @@
 // (negative chunk = from the end), threads the states, and assembles the
 // outputs in `output` order ("full": per-step results concatenated along the
 // axis in time order, also when walking backwards; "last": the final step's).
+// The run's deadline is checked before every iteration.
 #include <algorithm>
 #include <fmt/format.h>
 
@@ -145,10 +146,15 @@ Value run_scan(ExecContext& ctx, const OpCall& c) {
   if (skip < 0 || skip > n) c.fail(fmt::format("skip {} out of range [0, {}]", skip, n));
 
   for (const auto& s : states) args[index_of(params, s.param)] = s.initial;
-  std::vector<std::vector<Value>> pieces(outputs.size(), std::vector<Value>(static_cast<size_t>(n)));
+  // One slot per iteration for "full" outputs only ("last" keeps the final step's).
+  std::vector<std::vector<Value>> pieces(outputs.size());
+  for (size_t o = 0; o < outputs.size(); ++o)
+    if (outputs[o].full) pieces[o].resize(static_cast<size_t>(n));
   std::vector<Value> last;
   const SourceLocation where;
   for (int64_t step = skip; step < n; ++step) {
+    if (ctx.options.deadline.passed())
+      c.fail(fmt::format("{} at iteration {} of {}", ctx.options.deadline.ran_out(), step, n));
     for (const auto& s : scans) {
       const int64_t len = std::abs(s.chunk), idx = s.chunk > 0 ? step : n - 1 - step;
       args[index_of(params, s.param)] = Value::of_tensor(slice_axis(*s.tensor, s.axis, idx * len, len));

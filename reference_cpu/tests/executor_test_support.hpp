@@ -22,7 +22,10 @@ inline nnef::Model model_from_text(const std::string& text, const std::map<std::
   files.is_archive = true;
   files.graph_name = "t/graph.nnef";
   files.graph_text = text.rfind("version", 0) == 0 ? text : "version 1.0;\nextension tract_registry tract_core;\n" + text;
-  for (const auto& [label, t] : vars) files.members.emplace(label + ".dat", nnef::write_dat(t));
+  for (const auto& [label, t] : vars) {
+    const auto bytes = nnef::write_dat(t);
+    files.members.emplace(label + ".dat", MeteredBytes(bytes.begin(), bytes.end()));
+  }
   return nnef::load_model_files(std::move(files));
 }
 

@@ -27,4 +27,10 @@ std::vector<MatrixCase> load_matrix(const std::filesystem::path& path);
 std::vector<MatrixCase> select_cases(const std::vector<MatrixCase>& cases, const std::string& regex,
                                      const std::string& tier);
 
+// Where a case's goldens live under the repository root: the committed small
+// tier in goldens/data/<case>, the large tier (generated on demand by
+// `./ci/python goldens/generate.py --tier large`, never committed) in
+// build/goldens-large/<case>.
+std::filesystem::path golden_dir(const std::filesystem::path& root, const MatrixCase& c);
+
 }  // namespace rnnconf::conformance

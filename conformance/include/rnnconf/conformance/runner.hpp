@@ -21,6 +21,7 @@
 #include "rnnconf/conformance/expectations.hpp"
 #include "rnnconf/conformance/matrix.hpp"
 #include "rnnconf/conformance/policy.hpp"
+#include "rnnconf/core/deadline.hpp"
 
 namespace rnnconf::conformance {
 
@@ -68,6 +69,7 @@ struct RunConfig {
   std::string model_source = "t2n";      // t2n | emitter
   bool diff_emitter = true;              // t2n source: record the statement diff against our emitter
   bool triage = true;                    // triage every failing case (CaseResult::triage)
+  Deadline deadline = {};                // triage runs stop there too (--timeout); default none
 };
 
 // What an executor returns for one model run.
@@ -86,6 +88,10 @@ bool device_available(const std::string& device, std::string& why);
 // The default executor: reference_cpu (and reference_cuda when built and a GPU is present).
 ExecOutput execute_default(const std::filesystem::path& model, const std::map<std::string, Tensor>& inputs,
                            const std::string& mode, const std::string& device);
+// The same, stopping at `deadline` (reference_cpu checks it at every statement;
+// the CUDA executor does not: the caller's watchdog is the backstop there).
+ExecOutput execute_until(const std::filesystem::path& model, const std::map<std::string, Tensor>& inputs,
+                         const std::string& mode, const std::string& device, const Deadline& deadline);
 
 // Judges one case on one executor configuration (also used by tests with planted errors).
 // model_source "t2n" runs the committed torch_to_nnef export and classifies it

@@ -17,6 +17,7 @@
 
 #include "rnnconf/conformance/matrix.hpp"
 #include "rnnconf/conformance/policy.hpp"
+#include "rnnconf/core/deadline.hpp"
 #include "rnnconf/nnef/model.hpp"
 
 namespace rnnconf::conformance {
@@ -39,12 +40,16 @@ struct TriageReport {
 };
 
 // Triage of a loaded model on reference_cpu in MODE ("fused" | "literal").
-TriageReport triage_model(const MatrixCase& c, const std::filesystem::path& golden_dir, const nnef::Model& model,
-                          const std::string& mode, const Policy& policy);
+// The replay stops at `deadline` (then the report says the model was refused
+// with the statement where the time ran out).
+TriageReport triage_model(const MatrixCase& c, const std::filesystem::path& golden_dir,
+                          const nnef::Model& model, const std::string& mode, const Policy& policy,
+                          const Deadline& deadline = {});
 
 // Triage of a case's model from its source: "t2n" (the committed export) or
 // "emitter" (our own emission of the golden weights).
-TriageReport triage_case(const MatrixCase& c, const std::filesystem::path& golden_dir, const std::string& mode,
-                         const Policy& policy, const std::string& model_source = "t2n");
+TriageReport triage_case(const MatrixCase& c, const std::filesystem::path& golden_dir,
+                         const std::string& mode, const Policy& policy,
+                         const std::string& model_source = "t2n", const Deadline& deadline = {});
 
 }  // namespace rnnconf::conformance

@@ -1,6 +1,8 @@
 // rnnconf::Tensor: an owning, contiguous, row-major n-d array of one dtype
 // (f32, f64, i64, bool). Value type; element access is bounds-checked in debug
-// builds (and always through at()).
+// builds (and always through at()). Its bytes are MeteredBytes: inside a
+// MemoryBudgetScope every construction or copy is charged to the memory
+// budget before allocating (memory_budget.hpp), and refused over it.
 #pragma once
 
 #include <cassert>
@@ -13,6 +15,7 @@
 #include <vector>
 
 #include "rnnconf/core/error.hpp"
+#include "rnnconf/core/memory_budget.hpp"
 
 namespace rnnconf {
 
@@ -36,7 +39,8 @@ std::string shape_str(const Shape& s);  // "[2, 3, 4]"
 class Tensor {
  public:
   Tensor() = default;
-  // Zero-filled tensor. Throws Error for negative extents or absurd volumes.
+  // Zero-filled tensor. Throws Error for negative extents or absurd volumes,
+  // MemoryBudgetError (before allocating) when the bytes would pass the budget.
   Tensor(DType dtype, Shape shape);
 
   template <class T>
@@ -54,7 +58,7 @@ class Tensor {
   int64_t rank() const noexcept { return static_cast<int64_t>(shape_.size()); }
   int64_t dim(int64_t axis) const;  // checked
   int64_t numel() const noexcept { return numel_; }
-  size_t nbytes() const noexcept { return storage_.size(); }
+  size_t nbytes() const noexcept { return nbytes_; }
   bool empty() const noexcept { return numel_ == 0; }
 
   std::byte* bytes() noexcept { return storage_.data(); }
@@ -100,7 +104,8 @@ class Tensor {
   DType dtype_ = DType::f32;
   Shape shape_;
   int64_t numel_ = 0;
-  std::vector<std::byte> storage_;
+  size_t nbytes_ = 0;
+  MeteredBytes storage_;  // nbytes_, at least 1 (see the constructor)
 };
 
 // Caps applied by every reader before allocating (see nnef_format.md §6).

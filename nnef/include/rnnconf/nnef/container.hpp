@@ -15,12 +15,24 @@
 #include <string_view>
 #include <vector>
 
+#include "rnnconf/core/memory_budget.hpp"
 #include "rnnconf/core/tensor.hpp"
 
 namespace rnnconf::nnef {
 
-// Caps for archives, checked while decompressing so that a gzip bomb or a
-// tar with millions of entries gives an Error instead of exhausting memory.
+// Caps for archives and folders, checked against each tar header's declared
+// size BEFORE anything of the member is inflated (and against the bytes
+// actually inflated, since a header may lie), so that a gzip bomb or a tar
+// with millions of entries gives an Error naming archive!member and the cap,
+// instead of exhausting memory or time.
+//
+// The memory budget (memory_budget.hpp): the archive file and every member
+// are held in MeteredBytes, charged to the current MemoryBudgetScope's meter
+// before they are allocated, and then decoded into metered tensors; so under
+// a scope max_archive_file_bytes, max_member_bytes and max_total_bytes are
+// lowered to the budget when it is smaller (max_graph_bytes to budget / 64),
+// and a member that would bring the live data over the budget is refused
+// before it is inflated.
 struct ArchiveLimits {
   // Entries of any kind (files, directories, skipped hidden files).
   int64_t max_entries = 100'000;
@@ -31,6 +43,16 @@ struct ArchiveLimits {
   int64_t max_total_bytes = int64_t{8} << 30;
   // A compressed or plain archive file larger than this is refused before reading.
   int64_t max_archive_file_bytes = int64_t{8} << 30;
+  // graph.nnef and graph.quant (archive members and folder files). Text is
+  // parsed into an AST, which costs far more memory than the text: measured
+  // (peak RSS, 16 MiB of text) 23 bytes per byte for a flat graph of
+  // `vN = add(vN-1, x);` statements, 25 with attribute arrays, 48 for one long
+  // array literal (the worst found); `rnnconf validate`, which also prints and
+  // re-parses, 42 to 90. 16 MiB keeps the parse under ~800 MB (validate under
+  // ~1.5 GB) and is still 4x the graph.nnef of large torch_to_nnef exports (a
+  // few MB). Under a memory budget the cap is at most budget / 64
+  // (kGraphBytesPerBudgetByte in container_caps.cpp).
+  int64_t max_graph_bytes = int64_t{16} << 20;
 };
 
 // The files of one model. Value type. For archives every member is held in
@@ -40,15 +62,17 @@ struct ModelFiles {
   std::string display_name;  // the path as given: "m.nnef.tgz", "models/m"
   bool is_archive = false;
   std::filesystem::path folder;  // folders only: the canonical root
-  ArchiveLimits limits;          // caps used when opening (folders: max_member_bytes per file read)
+  ArchiveLimits limits;          // caps used when opening (folders: max_member_bytes per file read,
+                                 // max_graph_bytes for graph.nnef / graph.quant)
 
   std::string graph_text;
   std::string graph_name;  // for errors: "m.nnef.tgz!graph.nnef", "models/m/graph.nnef"
   std::optional<std::string> quant_text;
   std::string quant_name;
 
-  // Archives only: regular-file members by normalised path ("a/b.dat", no "./").
-  std::map<std::string, std::vector<std::byte>, std::less<>> members;
+  // Archives only: regular-file members by normalised path ("a/b.dat", no "./"),
+  // charged to the memory budget that was current when the archive was opened.
+  std::map<std::string, MeteredBytes, std::less<>> members;
 
   // Name used in errors for a member: "m.nnef.tgz!a/b.dat" or "models/m/a/b.dat".
   std::string member_display_name(std::string_view member) const;
@@ -85,7 +109,7 @@ std::vector<std::string> list_dat_members(const ModelFiles& files);
 
 // The raw bytes of a member ("a/b.dat"), read from the archive or the folder.
 // The path must be normalised (no '..', '.', empty components); else Error.
-std::vector<std::byte> read_member(const ModelFiles& files, std::string_view member);
+MeteredBytes read_member(const ModelFiles& files, std::string_view member);
 
 // Reads a .dat member without checking it against a declaration.
 Tensor read_member_tensor(const ModelFiles& files, std::string_view member);

@@ -8,6 +8,14 @@
 //   Precision::f32  every op in float, as a float32 engine (tract) would;
 //   Precision::f64  inputs and variables widened to double, every op and fused
 //                   kernel in double: an independent truth for our own checks.
+//
+// Bounded resources: every tensor is charged to the current memory budget
+// (MemoryBudgetScope, core/memory_budget.hpp) before it is allocated; a
+// refusal is an Error naming the statement and op ("graph.nnef:12:5: 'tile':
+// allocating 2.0 GiB would bring live tensor data to 9.1 GiB, over the memory
+// budget of 8.0 GiB (--max-memory)"). RunOptions::deadline is checked before
+// every statement (graph and fragment bodies) and every tract_core_scan
+// iteration; when it has passed, an Error names the statement.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "rnnconf/core/deadline.hpp"
 #include "rnnconf/core/tensor.hpp"
 #include "rnnconf/nnef/model.hpp"
 
@@ -32,6 +41,9 @@ struct RunOptions {
   // Fused float32 recurrent calls go here instead of the CPU kernels when set
   // (sequence_backend.hpp); not owned, must outlive the run.
   SequenceBackend* backend = nullptr;
+  // Checked before each statement and tract_core_scan iteration (not inside a
+  // fused kernel or an op): default none.
+  Deadline deadline = {};
 };
 
 // One evaluated call of a document fragment (graph level or inside a
@@ -69,7 +81,8 @@ RunResult run_model(const nnef::Model& model, const std::map<std::string, Tensor
 // One line per graph statement: LHS, op, and its arguments (shapes of tensor
 // arguments, attribute values), as `rnnconf dump-graph` prints it. Shapes are
 // those of variables and declared inputs; others are computed by a literal f32
-// run on zero inputs when that succeeds, else shown as `?`.
-std::string describe_model(const nnef::Model& model);
+// run on zero inputs when that succeeds, else shown as `?` (that run stops at
+// `deadline`, and at the memory budget, like any run).
+std::string describe_model(const nnef::Model& model, const Deadline& deadline = {});
 
 }  // namespace rnnconf::cpu
