@@ -5,6 +5,11 @@ Format: {"version": 1, "entries": [{"case": NAME, "verdict": VERDICT,
 A case not listed is expected to PASS. Verdicts: FAIL_EXPORT (torch_to_nnef raised),
 FAIL_TRACT_RUN (tract could not load or run the export), FAIL_NUMERIC (tract ran but
 an output is outside the policy bound), MISTRUSTED (the golden cannot reveal errors).
+
+An entry may carry a condition, `"when": {"engine"|"device"|"mode": value or [values]}`
+(conformance/expectations.hpp): a deviation of one of rnnconf's engines, not of the
+exporter and tract that made the goldens. load() leaves those out (the goldens'
+verdicts are unconditional); conditional() lists them, validated.
 """
 from __future__ import annotations
 
@@ -15,24 +20,51 @@ PATH = Path(__file__).resolve().parent.parent / "conformance" / "expectations.js
 VERDICTS = ("PASS", "FAIL_EXPORT", "FAIL_TRACT_RUN", "FAIL_NUMERIC", "MISTRUSTED")
 
 
-def load(path: Path = PATH) -> dict[str, dict]:
-    """case name -> entry; raises ValueError on a malformed file."""
-    if not path.exists():
-        return {}
+CONDITIONS = {"engine": {"cpu", "cpu-literal", "cuda"}, "device": {"cpu", "cuda"}, "mode": {"fused", "literal"}}
+
+
+def _check_when(path: Path, i: int, when) -> None:
+    if not isinstance(when, dict) or not when:
+        raise ValueError(f"{path}: entry {i}: 'when' must be a non-empty object")
+    for key, value in when.items():
+        values = [value] if isinstance(value, str) else value
+        if key not in CONDITIONS or not isinstance(values, list) or not values \
+                or any(v not in CONDITIONS[key] for v in values):
+            raise ValueError(f"{path}: entry {i}: bad condition {key!r}: {value!r}")
+
+
+def _entries(path: Path) -> list[dict]:
     data = json.loads(path.read_text())
     if data.get("version") != 1 or not isinstance(data.get("entries"), list):
         raise ValueError(f"{path}: expected {{'version': 1, 'entries': [...]}}")
-    out: dict[str, dict] = {}
     for i, e in enumerate(data["entries"]):
         for key in ("case", "verdict", "reason", "first_seen"):
             if not isinstance(e.get(key), str) or not e[key]:
                 raise ValueError(f"{path}: entry {i} lacks a non-empty string {key!r}")
         if e["verdict"] not in VERDICTS[1:]:
             raise ValueError(f"{path}: entry {i} ({e['case']}): unknown verdict {e['verdict']!r}")
+        if "when" in e:
+            _check_when(path, i, e["when"])
+    return data["entries"]
+
+
+def load(path: Path = PATH) -> dict[str, dict]:
+    """case name -> unconditional entry; raises ValueError on a malformed file."""
+    if not path.exists():
+        return {}
+    out: dict[str, dict] = {}
+    for i, e in enumerate(_entries(path)):
+        if "when" in e:
+            continue
         if e["case"] in out:
             raise ValueError(f"{path}: entry {i}: duplicate case {e['case']}")
         out[e["case"]] = e
     return out
+
+
+def conditional(path: Path = PATH) -> list[dict]:
+    """The entries with a 'when' condition, in file order."""
+    return [e for e in _entries(path) if "when" in e] if path.exists() else []
 
 
 def expected_verdict(name: str, table: dict[str, dict]) -> str:

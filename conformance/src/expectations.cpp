@@ -1,6 +1,8 @@
-// Loading conformance/expectations.json.
+// Loading conformance/expectations.json and matching its (conditional)
+// entries to a run (expectations.hpp).
 #include "rnnconf/conformance/expectations.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -9,6 +11,70 @@
 #include "rnnconf/core/error.hpp"
 
 namespace rnnconf::conformance {
+namespace {
+
+const std::map<std::string, std::set<std::string>>& condition_keys() {
+  static const std::map<std::string, std::set<std::string>> keys = {
+      {"engine", {"cpu", "cpu-literal", "cuda"}},
+      {"device", {"cpu", "cuda"}},
+      {"mode", {"fused", "literal"}},
+  };
+  return keys;
+}
+
+std::map<std::string, std::vector<std::string>> parse_when(const nlohmann::json& w, const std::string& file,
+                                                           const std::string& where) {
+  const auto at = SourceLocation::in_file(file);
+  if (!w.is_object() || w.empty())
+    throw Error(at, where + ".when: expected a non-empty object of conditions (engine, device, mode)");
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto& [key, value] : w.items()) {
+    const auto known = condition_keys().find(key);
+    if (known == condition_keys().end())
+      throw Error(at, where + ".when: unknown condition '" + key + "' (expected engine, device or mode)");
+    std::vector<std::string> values;
+    if (value.is_string()) values.push_back(value.get<std::string>());
+    else if (value.is_array() && !value.empty() && std::all_of(value.begin(), value.end(), [](const auto& v) { return v.is_string(); }))
+      for (const auto& v : value) values.push_back(v.get<std::string>());
+    else
+      throw Error(at, where + ".when." + key + ": expected a string or a non-empty list of strings");
+    for (const auto& v : values)
+      if (!known->second.count(v)) {
+        std::string accepted;
+        for (const auto& a : known->second) accepted += (accepted.empty() ? "" : ", ") + a;
+        throw Error(at, where + ".when." + key + ": unknown value '" + v + "' (expected " + accepted + ")");
+      }
+    std::sort(values.begin(), values.end());
+    out[key] = std::move(values);
+  }
+  return out;
+}
+
+}  // namespace
+
+ExpectationContext expectation_context(const std::string& device, const std::string& mode) {
+  ExpectationContext c{"", device, mode};
+  if (mode == "literal") c.engine = "cpu-literal";
+  else c.engine = device;  // fused: "cpu" or "cuda"
+  return c;
+}
+
+bool Expectation::applies(const ExpectationContext& ctx) const {
+  for (const auto& [key, values] : when) {
+    const std::string& actual = key == "engine" ? ctx.engine : key == "device" ? ctx.device : ctx.mode;
+    if (std::find(values.begin(), values.end(), actual) == values.end()) return false;
+  }
+  return true;
+}
+
+std::string Expectation::condition_text() const {
+  std::string s;
+  for (const auto& [key, values] : when) {
+    s += (s.empty() ? "" : ", ") + key + "=";
+    for (size_t i = 0; i < values.size(); ++i) s += (i ? "|" : "") + values[i];
+  }
+  return s;
+}
 
 Expectations Expectations::load(const std::filesystem::path& path) {
   const std::string file = path.string();
@@ -30,22 +96,46 @@ Expectations Expectations::load(const std::filesystem::path& path) {
   for (size_t i = 0; i < entries.size(); ++i) {
     const auto& e = entries[i];
     const std::string where = "entries[" + std::to_string(i) + "]";
+    if (!e.is_object()) throw Error(SourceLocation::in_file(file), where + ": expected an object");
     for (const char* key : {"case", "verdict", "reason"})
       if (!e.contains(key) || !e[key].is_string())
         throw Error(SourceLocation::in_file(file), where + ": missing string \"" + key + "\"");
     Expectation x{e["case"].get<std::string>(), e["verdict"].get<std::string>(), e["reason"].get<std::string>(),
-                  e.value("first_seen", std::string())};
+                  e.value("first_seen", std::string()), {}};
     if (!kVerdicts.count(x.verdict))
       throw Error(SourceLocation::in_file(file), where + ".verdict: unknown verdict '" + x.verdict + "'");
-    if (!out.by_case_.emplace(x.case_name, x).second)
-      throw Error(SourceLocation::in_file(file), where + ".case: duplicate entry for '" + x.case_name + "'");
+    if (e.contains("when")) x.when = parse_when(e["when"], file, where);
+    auto& list = out.by_case_[x.case_name];
+    for (const auto& other : list)
+      if (other.when == x.when)
+        throw Error(SourceLocation::in_file(file),
+                    where + ".case: duplicate entry for '" + x.case_name + "'" +
+                        (x.when.empty() ? std::string() : " with the same condition (" + x.condition_text() + ")"));
+    list.push_back(std::move(x));
   }
   return out;
 }
 
+const Expectation* Expectations::find(const std::string& case_name, const ExpectationContext& ctx) const {
+  const auto it = by_case_.find(case_name);
+  if (it == by_case_.end()) return nullptr;
+  for (const auto& e : it->second)
+    if (!e.when.empty() && e.applies(ctx)) return &e;
+  return find(case_name);
+}
+
 const Expectation* Expectations::find(const std::string& case_name) const {
-  auto it = by_case_.find(case_name);
-  return it == by_case_.end() ? nullptr : &it->second;
+  const auto it = by_case_.find(case_name);
+  if (it == by_case_.end()) return nullptr;
+  for (const auto& e : it->second)
+    if (e.when.empty()) return &e;
+  return nullptr;
+}
+
+size_t Expectations::size() const {
+  size_t n = 0;
+  for (const auto& [name, list] : by_case_) n += list.size();
+  return n;
 }
 
 }  // namespace rnnconf::conformance

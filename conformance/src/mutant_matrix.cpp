@@ -45,7 +45,7 @@ std::vector<MutantRow> run_mutant_matrix(const MutantMatrixConfig& cfg, const st
     row.must_survive = mutant.must_survive();
     const std::regex applies(mutant.applies_to);
     for (const auto& c : cases) {
-      if (!std::regex_search(c.name, applies) || expectations.find(c.name)) continue;
+      if (!std::regex_search(c.name, applies) || expectations.find(c.name, expectation_context("cpu", cfg.mode))) continue;
       const fs::path case_dir = golden_dir(cfg.root, c);
       const fs::path export_path = case_dir / "export" / "model.nnef.tgz";
       if (!fs::exists(export_path)) continue;

@@ -122,6 +122,7 @@ void write_json_report(const std::filesystem::path& file, const std::vector<Case
                      {"error", r.error},
                      {"skip_reason", r.skip_reason},
                      {"expectation", r.expectation},
+                     {"expectation_when", r.expectation_when},
                      {"model_source", r.model_source},
                      {"export_path", r.export_path_kind},
                      {"emitter_diff", r.emitter_diff},

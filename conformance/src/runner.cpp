@@ -75,7 +75,11 @@ std::string emitter_diff_line(const MatrixCase& c, const fs::path& golden_dir, c
 
 // Classifies a finished (not skipped) run against the expectations file.
 void classify(CaseResult& r, bool mistrusted, const Expectation* exp) {
-  if (exp) r.expectation = exp->verdict + ": " + exp->reason;
+  if (exp) {
+    r.expectation = exp->verdict + ": " + exp->reason;
+    r.expectation_when = exp->condition_text();
+    if (!r.expectation_when.empty()) r.expectation += " [when " + r.expectation_when + "]";
+  }
   // A golden that cannot reveal an error is reported as such, unless the run
   // itself failed (a refused model is a failure whatever the data).
   if (mistrusted && r.error.empty()) {
@@ -106,7 +110,8 @@ CaseResult run_case(const MatrixCase& c, const fs::path& golden_dir, const Polic
   if (model_source != "t2n" && model_source != "emitter")
     throw Error("unknown model source '" + model_source + "' (expected t2n or emitter)");
   // The expectations describe torch_to_nnef's defects; our emitter must pass everything.
-  const Expectation* exp = model_source == "t2n" ? expectations.find(c.name) : nullptr;
+  const Expectation* exp =
+      model_source == "t2n" ? expectations.find(c.name, expectation_context(device, mode)) : nullptr;
   const auto t0 = std::chrono::steady_clock::now();
   auto finish = [&]() {
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

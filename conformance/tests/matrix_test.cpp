@@ -100,3 +100,55 @@ TEST(Expectations, MalformedEntriesAreRefused) {
   auto missing = write_temp("ex3.json", R"({"version": 1, "entries": [{"case": "a", "verdict": "FAIL_NUMERIC"}]})");
   EXPECT_NE(error_of([&] { Expectations::load(missing); }).find("missing string \"reason\""), std::string::npos);
 }
+
+// Conditional entries (WPT metadata style): the first matching conditional
+// entry of a case wins, then the unconditional one; other contexts are untouched.
+TEST(Expectations, ConditionalEntriesApplyOnlyWhereTheirConditionHolds) {
+  auto path = write_temp("ex-when.json", R"({"version": 1, "entries": [
+    {"case": "a", "verdict": "FAIL_NUMERIC", "reason": "everywhere"},
+    {"case": "a", "verdict": "MISTRUSTED", "reason": "cuda fused", "when": {"engine": "cuda"}},
+    {"case": "a", "verdict": "FAIL_EXPORT", "reason": "literal", "when": {"mode": ["literal"]}},
+    {"case": "b", "verdict": "FAIL_NUMERIC", "reason": "only on cuda", "when": {"device": "cuda", "mode": ["fused", "literal"]}}]})");
+  const auto ex = Expectations::load(path);
+  EXPECT_EQ(ex.size(), 4u);
+  const auto cpu_fused = expectation_context("cpu", "fused");
+  const auto cpu_literal = expectation_context("cpu", "literal");
+  const auto cuda_fused = expectation_context("cuda", "fused");
+  const auto cuda_literal = expectation_context("cuda", "literal");
+  EXPECT_EQ(cpu_fused.engine, "cpu");
+  EXPECT_EQ(cpu_literal.engine, "cpu-literal");
+  EXPECT_EQ(cuda_fused.engine, "cuda");
+  EXPECT_EQ(cuda_literal.engine, "cpu-literal");  // literal bodies run on the CPU whatever the device
+  EXPECT_EQ(ex.find("a", cpu_fused)->reason, "everywhere");
+  EXPECT_EQ(ex.find("a", cuda_fused)->reason, "cuda fused");
+  EXPECT_EQ(ex.find("a", cuda_fused)->condition_text(), "engine=cuda");
+  EXPECT_EQ(ex.find("a", cpu_literal)->reason, "literal");
+  EXPECT_EQ(ex.find("a", cuda_literal)->reason, "literal");
+  EXPECT_EQ(ex.find("a")->reason, "everywhere");
+  EXPECT_EQ(ex.find("b", cpu_fused), nullptr);
+  EXPECT_EQ(ex.find("b", cpu_literal), nullptr);
+  ASSERT_NE(ex.find("b", cuda_literal), nullptr);
+  EXPECT_EQ(ex.find("b", cuda_literal)->condition_text(), "device=cuda, mode=fused|literal");
+  EXPECT_EQ(ex.find("b"), nullptr);
+  EXPECT_EQ(ex.find("c", cpu_fused), nullptr);
+}
+
+TEST(Expectations, MalformedConditionsAreRefusedNamingTheEntry) {
+  const auto load_error = [](const std::string& name, const std::string& when) {
+    auto p = write_temp(name, R"({"version": 1, "entries": [{"case": "a", "verdict": "FAIL_NUMERIC", "reason": "r"},
+      {"case": "a", "verdict": "FAIL_NUMERIC", "reason": "r", "when": )" + when + "}]}");
+    return error_of([&] { Expectations::load(p); });
+  };
+  EXPECT_NE(load_error("w1.json", R"({"gpu": "h100"})").find("entries[1].when: unknown condition 'gpu'"), std::string::npos);
+  EXPECT_NE(load_error("w2.json", R"({"device": "tpu"})").find("entries[1].when.device: unknown value 'tpu' (expected cpu, cuda)"),
+            std::string::npos);
+  EXPECT_NE(load_error("w3.json", R"({"mode": 3})").find("entries[1].when.mode: expected a string"), std::string::npos);
+  EXPECT_NE(load_error("w4.json", R"({"mode": []})").find("entries[1].when.mode: expected a string"), std::string::npos);
+  EXPECT_NE(load_error("w5.json", R"({})").find("entries[1].when: expected a non-empty object"), std::string::npos);
+  EXPECT_NE(load_error("w6.json", R"("cuda")").find("entries[1].when: expected a non-empty object"), std::string::npos);
+  auto dup = write_temp("w7.json", R"({"version": 1, "entries": [
+    {"case": "a", "verdict": "FAIL_NUMERIC", "reason": "r", "when": {"mode": ["literal", "fused"]}},
+    {"case": "a", "verdict": "FAIL_EXPORT", "reason": "r", "when": {"mode": ["fused", "literal"]}}]})");
+  EXPECT_NE(error_of([&] { Expectations::load(dup); }).find("entries[1].case: duplicate entry for 'a' with the same condition (mode=fused|literal)"),
+            std::string::npos);
+}

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <regex>
 #include <set>
 
@@ -124,4 +125,32 @@ TEST(Runner, CudaIsReportedAsUnavailable) {
   EXPECT_FALSE(device_available("cuda", why));
   EXPECT_NE(why.find("GPU"), std::string::npos) << why;
   EXPECT_TRUE(device_available("cpu", why));
+}
+
+// A conditional expectation changes the verdict of its context only, and the
+// result names the condition that matched.
+TEST(RunnerExpectations, ConditionalEntryAppliesToItsModeOnly) {
+  const auto& f = fixture();
+  const std::string name = "gru_l2_uni_tm_bias_h0_I5H7_B3T4";  // passes in both modes with the pinned exporter
+  ASSERT_EQ(f.expectations.find(name), nullptr);
+  const fs::path path = fs::temp_directory_path() / "rnnconf-runner-when.json";
+  {
+    std::ofstream out(path);
+    out << R"({"version": 1, "entries": [{"case": ")" << name
+        << R"(", "verdict": "FAIL_NUMERIC", "reason": "planted: literal only", "when": {"mode": "literal"}}]})";
+  }
+  const Expectations ex = Expectations::load(path);
+  const MatrixCase* c = nullptr;
+  for (const auto& m : f.cases)
+    if (m.name == name) c = &m;
+  ASSERT_NE(c, nullptr);
+  const CaseResult fused = run_case(*c, kRoot / "goldens" / "data" / name, f.policy, ex, "fused", "cpu", execute_default);
+  EXPECT_EQ(fused.outcome, Outcome::passed);
+  EXPECT_EQ(fused.expectation, "");
+  const CaseResult literal =
+      run_case(*c, kRoot / "goldens" / "data" / name, f.policy, ex, "literal", "cpu", execute_default);
+  EXPECT_EQ(literal.outcome, Outcome::unexpected_pass);  // listed as failing there, but passes
+  EXPECT_EQ(literal.expectation_when, "mode=literal");
+  EXPECT_NE(literal.expectation.find("[when mode=literal]"), std::string::npos) << literal.expectation;
+  fs::remove(path);
 }

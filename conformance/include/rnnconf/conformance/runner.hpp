@@ -39,6 +39,7 @@ struct CaseResult {
   std::string error;                         // load/run failure (model refused, missing export, ...)
   std::string skip_reason;
   std::string expectation;                   // the expectations file's reason, when listed
+  std::string expectation_when;              // the matched entry's condition ("device=cuda"); "" = unconditional
   std::string export_path_kind;              // "fragment" / "primitives" (how the exporter emitted it)
   std::vector<std::string> warnings;         // e.g. unknown fragment body run literally
   double worst_abs_error = 0;                // max over outputs (NaN when not computable)
