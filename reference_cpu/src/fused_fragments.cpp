@@ -7,6 +7,7 @@
 // fragment assumes; otherwise it declines (nullopt + reason) and the call runs
 // literally, which then gives the literal result or the literal error.
 // Outputs start as NaN so an element a kernel forgets to write cannot pass.
+// Which kernel a fragment name binds to is one table, kFusedBinders.
 // Under a residency backend (sequence_backend.hpp) x/h0/c0 and the outputs of
 // float32 fused calls stay on the device; every other argument is copied to
 // the host (to_host) before it is read.
@@ -15,6 +16,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <string_view>
 #include <type_traits>
 
 #include "interpreter.hpp"
@@ -28,6 +30,36 @@ namespace {
 struct Declined {
   std::string why;
 };
+
+// How a fragment of known identity binds to a fused kernel: one row per
+// fragment name (the identity check, fragment_identity.hpp, has already fixed
+// the signature and body), as the ops registry does for primitive ops.
+struct FusedBinder {
+  enum class Form { sequence, cell, bidi_pack };
+  std::string_view fragment;
+  Form form;
+  RnnVariant variant = RnnVariant::lstm;  // sequence and cell forms
+  bool projection = false;                // lstm_with_projection: W_hr
+};
+
+constexpr FusedBinder kFusedBinders[] = {
+    {"lstm", FusedBinder::Form::sequence, RnnVariant::lstm, false},
+    {"lstm_with_projection", FusedBinder::Form::sequence, RnnVariant::lstm, true},
+    {"gru", FusedBinder::Form::sequence, RnnVariant::gru, false},
+    {"rnn_tanh", FusedBinder::Form::sequence, RnnVariant::rnn_tanh, false},
+    {"rnn_relu", FusedBinder::Form::sequence, RnnVariant::rnn_relu, false},
+    {"lstm_cell", FusedBinder::Form::cell, RnnVariant::lstm, false},
+    {"gru_cell", FusedBinder::Form::cell, RnnVariant::gru, false},
+    {"rnn_tanh_cell", FusedBinder::Form::cell, RnnVariant::rnn_tanh, false},
+    {"rnn_relu_cell", FusedBinder::Form::cell, RnnVariant::rnn_relu, false},
+    {"rnn_bidi_pack", FusedBinder::Form::bidi_pack},
+};
+
+const FusedBinder* find_binder(std::string_view fragment) {
+  for (const auto& b : kFusedBinders)
+    if (b.fragment == fragment) return &b;
+  return nullptr;
+}
 
 class Args {
  public:
@@ -112,13 +144,10 @@ int64_t sequence_workspace_bytes(const RnnWeights<T>& w, int64_t steps, int64_t 
 }
 
 template <class T>
-std::vector<Value> run_sequence_fragment(ExecContext& ctx, const std::string& name, const Args& a, const void* site,
+std::vector<Value> run_sequence_fragment(ExecContext& ctx, const FusedBinder& binder, const Args& a, const void* site,
                                          const std::vector<std::string>& lhs) {
-  const bool lstm = name == "lstm" || name == "lstm_with_projection";
-  const RnnVariant variant = lstm ? RnnVariant::lstm
-                             : name == "gru" ? RnnVariant::gru
-                             : name == "rnn_tanh" ? RnnVariant::rnn_tanh
-                                                  : RnnVariant::rnn_relu;
+  const RnnVariant variant = binder.variant;
+  const bool lstm = variant == RnnVariant::lstm;
   FragmentWeightArgs wa;
   if (lstm) {
     for (const char* g : {"i", "f", "g", "o"}) {
@@ -126,7 +155,7 @@ std::vector<Value> run_sequence_fragment(ExecContext& ctx, const std::string& na
       wa.w_hidden.push_back(&a.tensor(std::string("W_h") + g));
       wa.bias.push_back(&a.tensor(std::string("b_") + g));
     }
-    if (name == "lstm_with_projection") wa.w_proj = &a.tensor("W_hr");
+    if (binder.projection) wa.w_proj = &a.tensor("W_hr");
   } else if (variant == RnnVariant::gru) {
     for (const char* g : {"r", "z", "n"}) {
       wa.w_input.push_back(&a.tensor(std::string("W_i") + g));
@@ -180,7 +209,7 @@ std::vector<Value> run_sequence_fragment(ExecContext& ctx, const std::string& na
   const ScopedMemoryCharge workspace(sequence_workspace_bytes(w, steps, batch));
   SequenceWorkspace<T> ws;
   StepRecorder<T> recorder;
-  const std::string base = lhs.empty() ? name : lhs[0];
+  const std::string base = lhs.empty() ? std::string(binder.fragment) : lhs[0];
   if (ctx.options.record)
     recorder = [&](const StepRecord<T>& r) {
       Tensor h(dtype_of<T>(), {1, r.batch, hout});
@@ -205,11 +234,8 @@ std::vector<Value> run_sequence_fragment(ExecContext& ctx, const std::string& na
 }
 
 template <class T>
-std::vector<Value> run_cell_fragment(ExecContext& ctx, const std::string& name, const Args& a, const void* site) {
-  const RnnVariant variant = name == "lstm_cell" ? RnnVariant::lstm
-                             : name == "gru_cell" ? RnnVariant::gru
-                             : name == "rnn_tanh_cell" ? RnnVariant::rnn_tanh
-                                                       : RnnVariant::rnn_relu;
+std::vector<Value> run_cell_fragment(ExecContext& ctx, const FusedBinder& binder, const Args& a, const void* site) {
+  const RnnVariant variant = binder.variant;
   SequenceBackend* device = std::is_same_v<T, float> ? residency(ctx) : nullptr;
   const Tensor& x = a.device_tensor("input");
   const Tensor& w_ih = a.tensor("W_ih");
@@ -303,16 +329,22 @@ std::optional<std::vector<Value>> run_fused(ExecContext& ctx, const nnef::Fragme
                                             const void* call_site, const std::vector<std::string>& lhs,
                                             std::string& why_not) {
   const Args a(f, args, residency(ctx));
-  const std::string& n = f.name;
   const bool f64 = ctx.working == DType::f64;
-  try {
-    if (n == "lstm" || n == "lstm_with_projection" || n == "gru" || n == "rnn_tanh" || n == "rnn_relu")
-      return f64 ? run_sequence_fragment<double>(ctx, n, a, call_site, lhs)
-                 : run_sequence_fragment<float>(ctx, n, a, call_site, lhs);
-    if (n == "lstm_cell" || n == "gru_cell" || n == "rnn_tanh_cell" || n == "rnn_relu_cell")
-      return f64 ? run_cell_fragment<double>(ctx, n, a, call_site) : run_cell_fragment<float>(ctx, n, a, call_site);
-    if (n == "rnn_bidi_pack") return run_bidi_pack(ctx, a);
+  const FusedBinder* binder = find_binder(f.name);
+  if (binder == nullptr) {
     why_not = "no fused kernel for this fragment";
+    return std::nullopt;
+  }
+  try {
+    switch (binder->form) {
+      case FusedBinder::Form::sequence:
+        return f64 ? run_sequence_fragment<double>(ctx, *binder, a, call_site, lhs)
+                   : run_sequence_fragment<float>(ctx, *binder, a, call_site, lhs);
+      case FusedBinder::Form::cell:
+        return f64 ? run_cell_fragment<double>(ctx, *binder, a, call_site)
+                   : run_cell_fragment<float>(ctx, *binder, a, call_site);
+      case FusedBinder::Form::bidi_pack: return run_bidi_pack(ctx, a);
+    }
   } catch (const Declined& d) {
     why_not = d.why;
   }
