@@ -10,7 +10,8 @@
 #   2. sanitizer build (clang, ASan+UBSan, libFuzzer targets): the same unit
 #      tests under the sanitizers, then a short smoke of every fuzz target;
 #   3. pytest (Python parts and the cross-checks against torch_to_nnef, tract
-#      and the Khronos nnef parser, using the release build's tools).
+#      and the Khronos nnef parser, using the release build's tools), then the
+#      goldens' recomputation tests again on PyTorch's AVX2 and baseline paths.
 # Ends with the runners' own summary lines. RNNCONF_FUZZ_SECONDS (default 30)
 # sets each fuzz smoke's length; RNNCONF_SKIP_SANITIZERS=1 skips step 2 (local use only).
 set -uo pipefail
@@ -133,6 +134,27 @@ count_pass=$((count_pass + $(pynum passed))); count_skip=$((count_skip + $(pynum
 count_fail=$((count_fail + $(pynum failed) + $(pynum error)))
 [ -n "$pyline" ] || { failed+=("pytest (ran no test)"); }
 ((rc == 0)) || failed+=("pytest")
+
+# The goldens' cross-machine bounds (conformance/POLICY.md) on PyTorch's other
+# CPU paths: its AVX2 path, and its baseline one with MKL in compatible mode
+# and oneDNN limited to SSE4.1 (the pattern an AMD EPYC shows against goldens
+# made on an Intel Xeon): the recomputation and planted-change tests again.
+for paths in "ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 ONEDNN_MAX_CPU_ISA=AVX2" \
+             "ATEN_CPU_CAPABILITY=default MKL_CBWR=COMPATIBLE ONEDNN_MAX_CPU_ISA=SSE41"; do
+  tag="${paths%% *}"; tag="${tag#ATEN_CPU_CAPABILITY=}"
+  rnnconf_log "goldens recomputation on PyTorch's $tag paths ($paths)"
+  env $paths "$RNNCONF_PYTHON" -m pytest -q -p no:cacheprovider goldens/tests/test_goldens.py \
+    -k "recomputation or planted" >"$logdir/pytest-goldens-$tag.log" 2>&1
+  rc=$?
+  line=$(grep -E '[0-9]+ (passed|failed|error)' "$logdir/pytest-goldens-$tag.log" | tail -n1)
+  tail -n 3 "$logdir/pytest-goldens-$tag.log"
+  summaries+=("pytest (goldens recomputation, torch $tag paths): $line")
+  l_pass=$(echo "$line" | grep -oE '[0-9]+ passed' | grep -oE '^[0-9]+' || echo 0)
+  l_fail=0
+  for n in $(echo "$line" | grep -oE '[0-9]+ (failed|errors?)' | grep -oE '^[0-9]+'); do l_fail=$((l_fail + n)); done
+  count_pass=$((count_pass + ${l_pass:-0})); count_fail=$((count_fail + ${l_fail:-0}))
+  [ -n "$line" ] && ((rc == 0)) || failed+=("pytest goldens ($tag paths)")
+done
 
 echo
 echo "==== rnnconf test summary ===="
