@@ -9,9 +9,8 @@
 
 namespace rnnconf::cpu::detail {
 
-// The dispatchers' view of cpu_isa_in_use() (cpu_isa.hpp): the CPU's best
-// path unless RNNCONF_CPU_ISA forces a narrower one.
-enum class Isa { baseline, avx2, avx512 };
+// The dispatchers' name for cpu_isa.hpp's CpuIsa.
+using Isa = CpuIsa;
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define RNNCONF_HAVE_ISA_CLONES 1
@@ -26,14 +25,8 @@ enum class Isa { baseline, avx2, avx512 };
 #define RNNCONF_HAVE_ISA_CLONES 0
 #endif
 
-inline Isa running_isa() {
-  switch (cpu_isa_in_use()) {
-    case CpuIsa::avx512: return Isa::avx512;
-    case CpuIsa::avx2: return Isa::avx2;
-    case CpuIsa::baseline: break;
-  }
-  return Isa::baseline;
-}
+// The CPU's best path unless RNNCONF_CPU_ISA forces a narrower one.
+inline Isa running_isa() { return cpu_isa_in_use(); }
 
 // Before a gate loop: its iterations are independent (GCC's vectorizer cannot
 // always prove it through the many inlined activation temporaries; clang
