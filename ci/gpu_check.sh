@@ -5,7 +5,9 @@
 # From the repository root there, it unpacks the carried build, finds the
 # device's cuBLAS/cuDNN (CUDA toolkit or torch's nvidia wheels), and runs
 #   1. the CUDA unit tests           -> $OUT/cuda_tests.json (gtest JSON), cuda_tests.log
-#   2. the whole matrix, CPU and CUDA -> $OUT/conformance_cuda.json, conformance.log
+#   2. `rnnconf engines` (cuda must be available: its module, dist/lib, loads
+#      and finds the GPU), then the whole matrix on every engine (cpu,
+#      cpu-literal, cuda)            -> $OUT/engines.json, $OUT/conformance_cuda.json, conformance.log
 #      and again with our emitter's models (the only source of gru_cell /
 #      rnn_*_cell fragment calls)    -> $OUT/conformance_cuda_emitter.json
 #   3. the cuDNN benchmark            -> $OUT/cuda_rnn_<date>_<gpu>.json (copy to bench/results/), bench.log
@@ -39,7 +41,7 @@ export RNNCONF_SOURCE_DIR="$root"
 stamp "LD_LIBRARY_PATH=$LD_LIBRARY_PATH"
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true
 gpu=$(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -1 | tr -c 'A-Za-z0-9\n' '_' | tr -s '_' | sed 's/_$//')
-for b in "$dist"/bin/*; do ldd "$b" | grep "not found" | sed "s|^|$(basename "$b"): |"; done
+for b in "$dist"/bin/* "$dist"/lib/librnnconf_engine_cuda.so; do ldd "$b" | grep "not found" | sed "s|^|$(basename "$b"): |"; done
 
 rc=0
 stamp "1/3 CUDA unit tests"
@@ -47,15 +49,21 @@ timeout 150 "$dist/bin/reference_cuda_tests" --gtest_output="json:$out/cuda_test
 r=$?; [ $r -ne 0 ] && rc=$r
 grep -E "^\[  FAILED  \]|^\[  PASSED  \]|^\[  SKIPPED \] [0-9]+ test|^\[==========\]" "$out/cuda_tests.log" | tail -n 30
 
-stamp "2/3 conformance matrix, --device all"
-timeout 180 "$dist/bin/rnnconf" run --root "$root" --device all --quiet --json "$out/conformance_cuda.json" \
+stamp "2/3 engines, then the conformance matrix, --engine all"
+# rnnconf finds its cuda module in dist/lib (the program's ../lib); `engines` says why if it cannot run.
+"$dist/bin/rnnconf" engines --json "$out/engines.json" | tee "$out/engines.txt"
+if ! grep -qE '^cuda +available' "$out/engines.txt"; then
+  echo "gpu_check: the cuda engine cannot run here (line above); the matrix below skips it"
+  [ $rc -eq 0 ] && rc=1
+fi
+timeout 180 "$dist/bin/rnnconf" run --root "$root" --engine all --quiet --json "$out/conformance_cuda.json" \
   >"$out/conformance.log" 2>&1
 r=$?; [ $r -ne 0 ] && [ $rc -eq 0 ] && rc=$r
 echo "---- emitter models" >>"$out/conformance.log"
-timeout 90 "$dist/bin/rnnconf" run --root "$root" --device all --model-source emitter --quiet \
+timeout 90 "$dist/bin/rnnconf" run --root "$root" --engine all --model-source emitter --quiet \
   --json "$out/conformance_cuda_emitter.json" >>"$out/conformance.log" 2>&1
 r=$?; [ $r -ne 0 ] && [ $rc -eq 0 ] && rc=$r
-grep -E "^total |skipped \(all|^---- " "$out/conformance.log"
+grep -E "^total |skipped: |^---- " "$out/conformance.log"
 
 stamp "3/3 benchmark against cuDNN"
 bench_json="$out/cuda_rnn_$(date -u +%Y-%m-%d)_${gpu:-gpu}.json"
@@ -75,7 +83,8 @@ skipped = sum(1 for t in runs if t.get("result") == "SKIPPED")
 failed = [t["name"] for t in runs if t.get("failures")]
 print(f"cuda tests: {len(runs)} run, {len(failed)} failed, {skipped} skipped", ("FAILED: " + ", ".join(failed[:10])) if failed else "")
 PY
-grep -E "^total |skipped \(all|^---- |unexpected" "$out/conformance.log" | grep -v "^  " | tail -n 8
+cat "$out/engines.txt"
+grep -E "^total |skipped: |^---- |unexpected" "$out/conformance.log" | grep -v "^  " | tail -n 8
 cat "$out/bench.log"
 echo "exit status $rc"
 exit $rc

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # ci/main.sh: the README's main-job command. Sets the machine up, builds the
-# release preset and runs the conformance matrix on the committed goldens
-# (every case, fused and literal fragment modes) on the CPU executor, and on
-# CUDA too when a GPU is present. Reports: build/reports/conformance.{json,xml}.
+# release preset (rnnconf and the modules it loads at run time) and runs the
+# conformance matrix on the committed goldens (every case) on the engines cpu
+# and cpu-literal, and on every engine (`--engine all`: cuda too, or the
+# reason it cannot run) when a GPU is present. Reports: build/reports/conformance.{json,xml}.
 # Extra arguments go to `rnnconf run` (e.g. --filter 'gru_l2', --quiet).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -10,13 +11,14 @@ cd "$RNNCONF_ROOT"
 "$RNNCONF_ROOT/ci/setup.sh"
 cmake --preset release >/dev/null
 cmake --build --preset release -j2 --target rnnconf
-device=cpu
+engines=cpu,cpu-literal
 if command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1; then
-  device=all
-  rnnconf_log "GPU present: running the matrix on cpu and cuda"
+  engines=all
+  rnnconf_log "GPU present: running the matrix on every engine (cpu, cpu-literal, cuda)"
+  build/release/tools/rnnconf engines
 else
-  rnnconf_log "no GPU on this machine: running the matrix on cpu"
+  rnnconf_log "no GPU on this machine: running the matrix on the engines cpu and cpu-literal"
 fi
 mkdir -p build/reports
-exec build/release/tools/rnnconf run --device "$device" --mode both \
+exec build/release/tools/rnnconf run --engine "$engines" \
   --json build/reports/conformance.json --junit build/reports/conformance.xml "$@"

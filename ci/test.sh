@@ -52,6 +52,7 @@ cmake --preset release -DRNNCONF_TORCH_CMAKE_PREFIX="$torch_prefix" >"$logdir/co
 cmake --build --preset release -j2 || exit 1
 rnnconf="$RNNCONF_ROOT/build/release/tools/rnnconf"
 "$rnnconf" --version | tee "$logdir/version.txt"
+"$rnnconf" engines | tee "$logdir/engines.txt"
 summaries+=("machine: $(lscpu | sed -n 's/^Model name: *//p' | head -n1); kernels: $(sed -n 's/^cpu isa: *//p' "$logdir/version.txt")")
 run_ctest release
 
@@ -67,7 +68,7 @@ for isa in avx2 baseline; do
   esac
   rnnconf_log "C++ tests and the matrix with RNNCONF_CPU_ISA=$isa (this CPU offers $native_isa)"
   RNNCONF_CPU_ISA=$isa run_ctest release "release-isa-$isa"
-  RNNCONF_CPU_ISA=$isa "$rnnconf" run --mode both --quiet --json "$logdir/matrix-isa-$isa.json" \
+  RNNCONF_CPU_ISA=$isa "$rnnconf" run --engine cpu,cpu-literal --quiet --json "$logdir/matrix-isa-$isa.json" \
     >"$logdir/matrix-isa-$isa.log" 2>&1
   rc=$?
   tail -n 3 "$logdir/matrix-isa-$isa.log"

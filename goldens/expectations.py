@@ -6,21 +6,35 @@ A case not listed is expected to PASS. Verdicts: FAIL_EXPORT (torch_to_nnef rais
 FAIL_TRACT_RUN (tract could not load or run the export), FAIL_NUMERIC (tract ran but
 an output is outside the policy bound), MISTRUSTED (the golden cannot reveal errors).
 
-An entry may carry a condition, `"when": {"engine"|"device"|"mode": value or [values]}`
-(conformance/expectations.hpp): a deviation of one of rnnconf's engines, not of the
-exporter and tract that made the goldens. load() leaves those out (the goldens'
-verdicts are unconditional); conditional() lists them, validated.
+An entry may carry a condition, `"when": {"engine"|"device"|"mode"|"exporter": value
+or [values]}` (conformance/expectations.hpp): a deviation of one of rnnconf's engines,
+or of another torch_to_nnef release than the pinned one (`exporter`: release versions,
+recorded by `rnnconf exporter-ci --exporter-release`), not of the exporter and tract
+that made the goldens. A conditional entry may also expect PASS or FAIL_LOAD (our
+loader refuses the export). load() leaves those out (the goldens' verdicts are
+unconditional); conditional() lists them, validated.
 """
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 PATH = Path(__file__).resolve().parent.parent / "conformance" / "expectations.json"
 VERDICTS = ("PASS", "FAIL_EXPORT", "FAIL_TRACT_RUN", "FAIL_NUMERIC", "MISTRUSTED")
 
 
-CONDITIONS = {"engine": {"cpu", "cpu-literal", "cuda"}, "device": {"cpu", "cuda"}, "mode": {"fused", "literal"}}
+RELEASE = re.compile(r"\d+(\.\d+)*")
+# key -> accepted values (a set), or a predicate for open-ended keys
+CONDITIONS = {"engine": {"cpu", "cpu-literal", "cuda"}, "device": {"cpu", "cuda"}, "mode": {"fused", "literal"},
+              "exporter": lambda v: isinstance(v, str) and RELEASE.fullmatch(v) is not None}
+# verdicts a conditional entry may also expect
+CONDITIONAL_VERDICTS = ("PASS", "FAIL_LOAD")
+
+
+def _accepts(key: str, value) -> bool:
+    accepted = CONDITIONS[key]
+    return accepted(value) if callable(accepted) else value in accepted
 
 
 def _check_when(path: Path, i: int, when) -> None:
@@ -29,7 +43,7 @@ def _check_when(path: Path, i: int, when) -> None:
     for key, value in when.items():
         values = [value] if isinstance(value, str) else value
         if key not in CONDITIONS or not isinstance(values, list) or not values \
-                or any(v not in CONDITIONS[key] for v in values):
+                or any(not _accepts(key, v) for v in values):
             raise ValueError(f"{path}: entry {i}: bad condition {key!r}: {value!r}")
 
 
@@ -41,10 +55,10 @@ def _entries(path: Path) -> list[dict]:
         for key in ("case", "verdict", "reason", "first_seen"):
             if not isinstance(e.get(key), str) or not e[key]:
                 raise ValueError(f"{path}: entry {i} lacks a non-empty string {key!r}")
-        if e["verdict"] not in VERDICTS[1:]:
-            raise ValueError(f"{path}: entry {i} ({e['case']}): unknown verdict {e['verdict']!r}")
         if "when" in e:
             _check_when(path, i, e["when"])
+        if e["verdict"] not in VERDICTS[1:] and not ("when" in e and e["verdict"] in CONDITIONAL_VERDICTS):
+            raise ValueError(f"{path}: entry {i} ({e['case']}): unknown verdict {e['verdict']!r}")
     return data["entries"]
 
 

@@ -1,6 +1,13 @@
 """Write conformance/expectations.json from generated goldens and known diagnoses.
 
   python goldens/make_expectations.py [--data goldens/data] [--large-data DIR] [--check]
+  python goldens/make_expectations.py --add PROPOSED.json
+
+--add appends conditional entries (each with a "when") from a file of the same
+format, e.g. those `rnnconf exporter-ci --exporter-release ... --propose-expectations
+PROPOSED.json` writes for the verdicts of other torch_to_nnef releases
+(conformance/exporter_ci/README.md); an entry of the same case and condition as
+one already in the file is refused.
 
 Small-tier entries come from --data (the committed goldens). Large-tier entries
 come from --large-data (default build/goldens-large, made by
@@ -115,13 +122,35 @@ def _masked(entries: list[dict]) -> list[dict]:
             for e in entries]
 
 
+def add_conditional(path: Path) -> int:
+    """Appends PATH's conditional entries to the expectations file, unchanged otherwise."""
+    new = expectations._entries(path)  # validated like the file itself
+    plain = [e["case"] for e in new if "when" not in e]
+    if plain:
+        print(f"{path}: entries without a condition cannot be added: {', '.join(plain)}", file=sys.stderr)
+        return 1
+    current = json.loads(expectations.PATH.read_text())["entries"]
+    have = {(e["case"], json.dumps(e.get("when"), sort_keys=True)) for e in current}
+    dup = [e["case"] for e in new if (e["case"], json.dumps(e["when"], sort_keys=True)) in have]
+    if dup:
+        print(f"{path}: already in {expectations.PATH} with the same condition: {', '.join(dup)}", file=sys.stderr)
+        return 1
+    expectations.PATH.write_text(render(current + new))
+    expectations._entries(expectations.PATH)
+    print(f"added {len(new)} conditional entries to {expectations.PATH}")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", type=Path, default=HERE / "data")
     ap.add_argument("--large-data", type=Path, default=ROOT / "build" / "goldens-large")
     ap.add_argument("--check", action="store_true",
                     help="exit 1 if the file differs from what the data and diagnoses give")
+    ap.add_argument("--add", type=Path, help="append the conditional entries of this file")
     args = ap.parse_args()
+    if args.add:
+        return add_conditional(args.add)
     small, undiagnosed = entries_of(args.data)
     wrong_tier = [e["case"] for e in small if TIER.get(e["case"]) != "small"]
     large, undiagnosed_large = entries_of(args.large_data) if args.large_data.is_dir() else ([], [])

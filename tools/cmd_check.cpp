@@ -1,6 +1,8 @@
-// `rnnconf check MODEL --inputs DIR --expect DIR [--truth DIR]`: run any NNEF
-// export a user brings and compare every graph output, by the policy (with a
-// float64 truth) or by the documented float32 tolerance (without). A model
+// `rnnconf check MODEL --inputs DIR --expect DIR [--truth DIR] [--engine NAME]`:
+// run any NNEF export a user brings on one engine (default cpu) and compare
+// every graph output, by the policy (with a float64 truth) or by the
+// documented float32 tolerance (without). An engine that cannot run here is
+// a usage error (exit 2) with the reason. A model
 // that fails to load or run (a refusal by the memory budget included) is a
 // FAIL with the reason and the graph.nnef location, never a crash; a model
 // still running at --timeout ends the command with exit code 124.
@@ -11,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "rnnconf/conformance/engines.hpp"
 #include "rnnconf/conformance/policy.hpp"
 #include "rnnconf/conformance/runner.hpp"
 #include "rnnconf/core/error.hpp"
@@ -35,6 +38,10 @@ void write_report(const std::string& file, const CheckArgs& a, const std::vector
   if (file.empty()) return;
   nlohmann::json j;
   j["model"] = a.model.string();
+  const EngineSpec& engine = find_engine(a.engine);
+  j["engine"] = engine.name;
+  j["device"] = engine.device;
+  j["mode"] = engine.mode;
   j["verdict"] = ok ? "PASS" : "FAIL";
   j["error"] = error;
   j["comparison"] = a.truth.empty() ? "float32 tolerance (no truth)" : "policy (float64 truth)";
@@ -52,6 +59,10 @@ void write_report(const std::string& file, const CheckArgs& a, const std::vector
 
 int check_model(const CheckArgs& a, const Deadline& deadline) {
   const Policy policy = load_policy(a.root / "conformance" / "POLICY.md");
+  // An unknown engine, or one that cannot run here, is a usage error (exit 2), not a verdict on the model.
+  const EngineSpec& engine = find_engine(a.engine);
+  const EngineStatus status = probe_engine(engine.name);
+  if (!status.available) throw Error("engine " + engine.name + ": " + status.why);
   std::vector<std::string> input_names, output_names;
   std::map<std::string, Tensor> inputs;
   ExecOutput out;
@@ -60,9 +71,7 @@ int check_model(const CheckArgs& a, const Deadline& deadline) {
     for (const auto& n : model.doc.graph->inputs) input_names.push_back(n.name);
     for (const auto& n : model.doc.graph->outputs) output_names.push_back(n.name);
     for (const auto& n : input_names) inputs.emplace(n, read_named(a.inputs, n, "input"));
-    std::string why;
-    if (!device_available(a.device, why)) throw Error("device " + a.device + ": " + why);
-    out = execute_until(a.model, inputs, a.mode, a.device, deadline);
+    out = execute_engine(engine, a.model, inputs, deadline);
   } catch (const Error& e) {
     if (deadline.passed()) throw;  // the timeout, not a verdict on the model: exit 124
     std::cout << "FAIL " << a.model.string() << ": " << e.what() << "\n";

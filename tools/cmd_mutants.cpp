@@ -17,7 +17,7 @@ int cmd_mutants(const MutantsArgs& a) {
   MutantMatrixConfig cfg;
   cfg.root = a.root;
   cfg.mutant_filter = a.filter;
-  cfg.mode = a.mode;
+  cfg.engine = a.engine;
   const auto rows = run_mutant_matrix(cfg, [](const MutantRow& r) {
     std::cerr << "mutant " << r.mutant << ": killed " << r.killed << "/" << r.applicable << "\n";
   });

@@ -1,4 +1,6 @@
-// `rnnconf run`: the conformance matrix on the committed goldens. --timeout
+// `rnnconf run`: the conformance matrix on the committed goldens, each case on
+// each engine of --engine (default cpu,cpu-literal; `all`: every engine that
+// can run here, the others skipped with the reason). --timeout
 // applies to the whole command: each model run stops at the deadline (its
 // case FAILs naming the statement), and the matrix stops after that case
 // (exit code 124).
@@ -10,6 +12,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "rnnconf/conformance/engines.hpp"
 #include "rnnconf/conformance/report.hpp"
 #include "rnnconf/conformance/runner.hpp"
 #include "rnnconf/core/error.hpp"
@@ -27,26 +30,28 @@ int run_matrix_command(const RunArgs& a, const Deadline& deadline) {
   cfg.filter = a.filter;
   cfg.tier = a.tier == "all" ? "" : a.tier;
   cfg.model_source = a.model_source;
-  cfg.modes = a.mode == "both" ? std::vector<std::string>{"fused", "literal"} : std::vector<std::string>{a.mode};
-  cfg.devices.clear();
-  std::vector<std::string> wanted = a.device == "all" ? std::vector<std::string>{"cpu", "cuda"}
-                                                      : std::vector<std::string>{a.device};
+  // --engine LIST: an engine named explicitly must run here; with `all`, one
+  // that cannot is skipped and the reason recorded (a SKIP line, never a pass).
+  const bool all = engine_list_has_all(a.engines);
+  cfg.engines.clear();
   std::vector<CaseResult> unavailable;
-  for (const auto& d : wanted) {
-    std::string why;
-    if (device_available(d, why)) {
-      cfg.devices.push_back(d);
-    } else if (a.device == "all") {
-      std::cout << "rnnconf: device " << d << " skipped: " << why << "\n";
+  for (const auto& name : parse_engine_list(a.engines)) {
+    const EngineStatus status = probe_engine(name);
+    if (status.available) {
+      cfg.engines.push_back(name);
+    } else if (all) {
+      std::cout << "rnnconf: engine " << name << " skipped: " << status.why << "\n";
+      const EngineSpec& e = find_engine(name);
       CaseResult r;
       r.case_name = "(all cases)";
-      r.device = d;
-      r.mode = a.mode;
+      r.engine = e.name;
+      r.device = e.device;
+      r.mode = e.mode;
       r.outcome = Outcome::skipped;
-      r.skip_reason = why;
+      r.skip_reason = status.why;
       unavailable.push_back(r);
     } else {
-      throw Error("device " + d + ": " + why);
+      throw Error("engine " + name + ": " + status.why);
     }
   }
 
@@ -64,7 +69,7 @@ int run_matrix_command(const RunArgs& a, const Deadline& deadline) {
     else if (tty) std::cout << "\r[" << i << "/" << n << "] " << std::flush;
     if (deadline.passed())
       throw Error(fmt::format("{} after {} of {} model runs (the last: {} {})", deadline.ran_out(), i, n,
-                              r.case_name, r.mode));
+                              r.case_name, r.engine));
   });
   for (auto& r : unavailable) {
     summary.add(r);
@@ -77,7 +82,7 @@ int run_matrix_command(const RunArgs& a, const Deadline& deadline) {
     if (r.triage.empty()) continue;
     if (!triage_header) std::cout << "triage of the failing cases (expected failures included):\n";
     triage_header = true;
-    std::cout << "  " << outcome_name(r.outcome) << " " << r.case_name << " " << r.mode << ": " << r.triage << "\n";
+    std::cout << "  " << outcome_name(r.outcome) << " " << r.case_name << " " << r.engine << ": " << r.triage << "\n";
   }
   if (cfg.model_source == "t2n") {
     int identical = 0, differ = 0;

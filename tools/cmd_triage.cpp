@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "rnnconf/conformance/engines.hpp"
 #include "rnnconf/conformance/matrix.hpp"
 #include "rnnconf/conformance/triage.hpp"
 #include "rnnconf/core/error.hpp"
@@ -51,6 +52,11 @@ void write_plot(const TriageReport& rep, const std::string& title, const fs::pat
 }
 
 int triage_command(const TriageArgs& a, const Deadline& deadline) {
+  const EngineSpec& engine = find_engine(a.engine);
+  if (engine.device != "cpu")
+    throw Error("triage: engine " + engine.name +
+                ": the replay records every intermediate on reference_cpu; use --engine cpu or cpu-literal "
+                "(a failure on " + engine.name + " is triaged in the same fragment mode on the CPU)");
   const auto matrix = load_matrix(a.root / "conformance" / "matrix.json");
   const Policy policy = load_policy(a.root / "conformance" / "POLICY.md");
   auto find_case = [&](const std::string& name) -> const MatrixCase* {
@@ -62,17 +68,17 @@ int triage_command(const TriageArgs& a, const Deadline& deadline) {
   const MatrixCase* c = find_case(a.target);
   std::string what;
   if (c) {
-    rep = triage_case(*c, conformance::golden_dir(a.root, *c), a.mode, policy, a.model_source, deadline);
-    what = c->name + " (" + a.model_source + ", " + a.mode + ")";
+    rep = triage_case(*c, conformance::golden_dir(a.root, *c), engine.mode, policy, a.model_source, deadline);
+    what = c->name + " (" + a.model_source + ", " + engine.name + ")";
   } else if (fs::exists(a.target)) {
     const std::string name = a.case_name.empty() ? case_from_path(a.target) : a.case_name;
     if (name.empty())
       throw Error("triage: " + a.target + " is a model but no golden case is known for it: pass --case NAME");
     c = find_case(name);
     if (!c) throw Error("triage: no matrix case named '" + name + "'");
-    rep = triage_model(*c, conformance::golden_dir(a.root, *c), nnef::load_model(a.target), a.mode, policy,
+    rep = triage_model(*c, conformance::golden_dir(a.root, *c), nnef::load_model(a.target), engine.mode, policy,
                        deadline);
-    what = a.target + " against " + c->name + " (" + a.mode + ")";
+    what = a.target + " against " + c->name + " (" + engine.name + ")";
   } else {
     throw Error("triage: '" + a.target + "' is neither a matrix case (rnnconf list) nor a model path");
   }

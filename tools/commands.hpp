@@ -17,8 +17,7 @@ struct RunArgs {
   std::filesystem::path root;
   std::string filter;
   std::string tier = "small";
-  std::string mode = "both";
-  std::string device = "cpu";
+  std::string engines = "cpu,cpu-literal";  // --engine LIST (engines.hpp: names, or all)
   std::string model_source = "t2n";
   std::string json, junit;
   bool quiet = false;
@@ -30,8 +29,7 @@ int cmd_run(const RunArgs& a);
 struct CheckArgs {
   std::filesystem::path model, inputs, expect, truth;
   std::filesystem::path root;  // for the policy file
-  std::string device = "cpu";
-  std::string mode = "fused";
+  std::string engine = "cpu";  // --engine NAME
   std::string json;
   ResourceArgs limits;
 };
@@ -53,6 +51,12 @@ struct ValidateArgs {
 int cmd_validate(const ValidateArgs& a);
 
 int cmd_dump_graph(const std::filesystem::path& model, const ResourceArgs& limits = {});
+
+struct EnginesArgs {
+  std::string json;  // write the table as JSON here ("-": stdout)
+};
+// `rnnconf engines`: every engine, whether it can run here and why not.
+int cmd_engines(const EnginesArgs& a);
 
 // The repository root: the nearest folder above the working directory holding
 // conformance/matrix.json, else the source tree rnnconf was built from.

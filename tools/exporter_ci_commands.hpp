@@ -1,15 +1,20 @@
-// `rnnconf exporter-ci` (issue 9): judge an exporter under development against
-// the goldens and against the committed baseline exports of the pinned
-// torch_to_nnef, in one command (conformance/EXPORTER_CI.md).
+// `rnnconf exporter-ci` (conformance/EXPORTER_CI.md): judge an exporter under
+// development against the goldens and against the committed baseline exports
+// of the pinned torch_to_nnef, in one command; and its uses over exporter
+// versions: the release history and bisection.
 //
-//   rnnconf exporter-ci --exporter PYTHON [--exporter-path DIR] [--device cpu|cuda|all]
+//   rnnconf exporter-ci --exporter PYTHON [--exporter-path DIR] [--engine LIST]
 //                       [--filter REGEX] [--shard K/N] [--json F] [--junit F]
 //   rnnconf exporter-ci merge SHARD.json... [--json F] [--junit F]
+//   rnnconf exporter-ci --exporter-release LIST|all [--markdown F] [--plot F] [--json F]
+//   rnnconf exporter-ci history REPORT.json... [--markdown F] [--plot F] [--json F]
+//   rnnconf exporter-ci --bisect CASE --good G --bad B [--exporter-checkout DIR]
 //
-// The export half runs conformance/exporter_ci_export.py in PYTHON (DIR first on
-// its PYTHONPATH); the judging half is exporter_ci_judge.cpp, the reports
-// exporter_ci_report.cpp. Exit: 0 no case newly broken, 1 some case newly
-// broken, 2 bad input or a harness error.
+// The domain logic is the library conformance/exporter_ci/ (rnnconf::exporter_ci);
+// these commands parse nothing more than their arguments and print. Exit: 0
+// nothing newly broken (history: everything triaged and recorded; bisect: the
+// first bad one named), 1 something newly broken (history: unrecorded
+// verdicts), 2 bad input or a harness error.
 #pragma once
 
 #include <filesystem>
@@ -22,8 +27,7 @@ struct ExporterCiArgs {
   std::filesystem::path root;           // repository root (matrix, goldens, policy, the export script)
   std::string exporter_python;          // interpreter of the environment under test
   std::filesystem::path exporter_path;  // optional: put first on PYTHONPATH (a source checkout)
-  std::string device = "cpu";           // cpu | cuda | all
-  std::string mode = "fused";           // fused | literal | both
+  std::string engines = "cpu";          // --engine: cpu, cpu-literal, cuda; a comma list or all
   std::string filter;                   // regex on case names
   std::string tier = "small";
   std::string shard;               // "K/N" (1 <= K <= N), empty = all
@@ -35,8 +39,20 @@ struct ExporterCiArgs {
   bool quiet = false;              // print only changed or failing cases
   std::string json, junit;
   std::string command_line;
+
+  // Release history (--exporter-release LIST|all): one run per release.
+  std::string releases;
+  std::filesystem::path release_cache;  // default: ~/.cache/rnnconf/t2n-releases
+  std::string markdown, plot;           // the history's Markdown and PNG
+  std::string propose_expectations;     // conditional entries that would record the unrecorded verdicts
+
+  // Bisection (--bisect CASE --good G --bad B): releases, or commits of a checkout.
+  std::string bisect_case, good, bad;
+  std::filesystem::path exporter_checkout;  // a git checkout of torch_to_nnef: G and B are commits
 };
 int cmd_exporter_ci(const ExporterCiArgs& a);
+int cmd_exporter_ci_releases(const ExporterCiArgs& a);  // --exporter-release
+int cmd_exporter_ci_bisect(const ExporterCiArgs& a);    // --bisect
 
 struct ExporterCiMergeArgs {
   std::vector<std::filesystem::path> inputs;  // the shards' --json reports
@@ -45,5 +61,19 @@ struct ExporterCiMergeArgs {
   bool quiet = false;
 };
 int cmd_exporter_ci_merge(const ExporterCiMergeArgs& a);
+
+struct ExporterCiHistoryArgs {
+  std::filesystem::path root;
+  std::vector<std::filesystem::path> inputs;  // one exporter-ci --json report per release
+  std::string markdown, plot, json, propose_expectations;
+  std::string python;  // the interpreter that draws the plot (matplotlib); default: the project's
+  std::string command_line;
+  std::string timing;  // a note on the run's wall times, for the Markdown
+};
+int cmd_exporter_ci_history(const ExporterCiHistoryArgs& a);
+
+// The exporter's python when --exporter is not given: the project's venv
+// (ROOT/ci/python --print-path), which holds the pinned torch.
+std::string project_python(const std::filesystem::path& root);
 
 }  // namespace rnnconf::tools

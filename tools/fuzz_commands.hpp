@@ -1,5 +1,5 @@
 // Declaration of `rnnconf fuzz` (cmd_fuzz.cpp): differential testing of the
-// emitter + reference_cpu against LibTorch on seeded random configurations.
+// emitter + an engine against LibTorch on seeded random configurations.
 #pragma once
 
 #include <cstdint>
@@ -15,8 +15,7 @@ struct FuzzArgs {
   int64_t count = 0;           // stop after this many configurations (0 = no count limit)
   std::string replay;          // a configuration line printed by a failure (rnnconf fuzz --replay '...')
   bool no_shrink = false;
-  std::string mode = "fused";  // fused | literal
-  std::string device = "cpu";  // cpu | cuda (reference_cuda when built and a GPU is present)
+  std::string engine = "cpu";  // cpu | cpu-literal | cuda (engines.hpp)
   std::string json;            // write the run's summary here
 };
 int cmd_fuzz(const FuzzArgs& a);

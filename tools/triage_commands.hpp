@@ -14,7 +14,7 @@ struct TriageArgs {
   std::string target;                 // a matrix case name, or a model path (then --case or goldens/data/<case>/...)
   std::string case_name;              // the golden case a model path is compared with
   std::filesystem::path root;
-  std::string mode = "fused";
+  std::string engine = "cpu";         // cpu | cpu-literal: the replay runs on reference_cpu
   std::string model_source = "t2n";
   std::filesystem::path plot;         // PNG heatmap of the error per (layer, direction) over time
   ResourceArgs limits;                // --max-memory, --timeout
@@ -24,7 +24,7 @@ int cmd_triage(const TriageArgs& a);
 struct MutantsArgs {
   std::filesystem::path root;
   std::string filter;                 // regex on mutant names
-  std::string mode = "fused";
+  std::string engine = "cpu";         // cpu | cpu-literal
   std::string markdown;               // also write the table as Markdown here
 };
 int cmd_mutants(const MutantsArgs& a);

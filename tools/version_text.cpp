@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "build_info.hpp"
-#include "rnnconf/conformance/runner.hpp"
+#include "rnnconf/conformance/engines.hpp"
 #include "rnnconf/core/error.hpp"
 #include "rnnconf/fuzz/torch_oracle.hpp"
 #include "rnnconf/reference_cpu/blas_info.hpp"
@@ -20,9 +20,11 @@ std::string version_text() {
   } catch (const Error& e) {
     isa = fmt::format("invalid request: {}", e.what());
   }
-  std::string why;
-  const bool cuda = conformance::device_available("cuda", why);
-  const std::string torch = fuzz::have_libtorch() ? "LibTorch " + fuzz::libtorch_version() : "none (rnnconf fuzz refuses)";
+  // Both probes load their module when it is there (and so map CUDA / LibTorch): --version asks about them.
+  const conformance::EngineStatus cuda = conformance::probe_engine("cuda");
+  std::string torch_why;
+  const std::string torch = fuzz::have_libtorch(torch_why) ? "LibTorch " + fuzz::libtorch_version()
+                                                            : "not usable here (rnnconf fuzz refuses): " + torch_why;
   return fmt::format(
       "rnnconf {}\n"
       "commit:   {}\n"
@@ -32,7 +34,7 @@ std::string version_text() {
       "fuzz:     {}\n"
       "cuda:     {}",
       RNNCONF_VERSION, RNNCONF_BUILD_COMMIT, RNNCONF_COMPILER, RNNCONF_BUILD_TYPE, isa, cpu::blas_description(), torch,
-      cuda ? "a CUDA device can be used" : "not usable here: " + why);
+      cuda.available ? "engine cuda available: " + cuda.detail : "engine cuda not usable here: " + cuda.why);
 }
 
 }  // namespace rnnconf::tools

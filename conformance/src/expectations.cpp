@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -13,13 +14,22 @@
 namespace rnnconf::conformance {
 namespace {
 
+// Condition keys with their closed value sets; `exporter` takes release
+// versions (checked by is_release_version), any number of them.
 const std::map<std::string, std::set<std::string>>& condition_keys() {
   static const std::map<std::string, std::set<std::string>> keys = {
       {"engine", {"cpu", "cpu-literal", "cuda"}},
       {"device", {"cpu", "cuda"}},
       {"mode", {"fused", "literal"}},
+      {"exporter", {}},
   };
   return keys;
+}
+
+// "0.24.12": numbers separated by single dots.
+bool is_release_version(const std::string& v) {
+  static const std::regex pattern(R"(\d+(\.\d+)*)");
+  return std::regex_match(v, pattern);
 }
 
 std::map<std::string, std::vector<std::string>> parse_when(const nlohmann::json& w, const std::string& file,
@@ -31,7 +41,7 @@ std::map<std::string, std::vector<std::string>> parse_when(const nlohmann::json&
   for (const auto& [key, value] : w.items()) {
     const auto known = condition_keys().find(key);
     if (known == condition_keys().end())
-      throw Error(at, where + ".when: unknown condition '" + key + "' (expected engine, device or mode)");
+      throw Error(at, where + ".when: unknown condition '" + key + "' (expected engine, device, mode or exporter)");
     std::vector<std::string> values;
     if (value.is_string()) values.push_back(value.get<std::string>());
     else if (value.is_array() && !value.empty() && std::all_of(value.begin(), value.end(), [](const auto& v) { return v.is_string(); }))
@@ -39,7 +49,10 @@ std::map<std::string, std::vector<std::string>> parse_when(const nlohmann::json&
     else
       throw Error(at, where + ".when." + key + ": expected a string or a non-empty list of strings");
     for (const auto& v : values)
-      if (!known->second.count(v)) {
+      if (key == "exporter") {
+        if (!is_release_version(v))
+          throw Error(at, where + ".when.exporter: '" + v + "' is not a release version (e.g. 0.20.1)");
+      } else if (!known->second.count(v)) {
         std::string accepted;
         for (const auto& a : known->second) accepted += (accepted.empty() ? "" : ", ") + a;
         throw Error(at, where + ".when." + key + ": unknown value '" + v + "' (expected " + accepted + ")");
@@ -52,8 +65,9 @@ std::map<std::string, std::vector<std::string>> parse_when(const nlohmann::json&
 
 }  // namespace
 
-ExpectationContext expectation_context(const std::string& device, const std::string& mode) {
-  ExpectationContext c{"", device, mode};
+ExpectationContext expectation_context(const std::string& device, const std::string& mode,
+                                       const std::string& exporter) {
+  ExpectationContext c{"", device, mode, exporter};
   if (mode == "literal") c.engine = "cpu-literal";
   else c.engine = device;  // fused: "cpu" or "cuda"
   return c;
@@ -61,7 +75,10 @@ ExpectationContext expectation_context(const std::string& device, const std::str
 
 bool Expectation::applies(const ExpectationContext& ctx) const {
   for (const auto& [key, values] : when) {
-    const std::string& actual = key == "engine" ? ctx.engine : key == "device" ? ctx.device : ctx.mode;
+    const std::string& actual = key == "engine"   ? ctx.engine
+                                : key == "device" ? ctx.device
+                                : key == "mode"   ? ctx.mode
+                                                  : ctx.exporter;
     if (std::find(values.begin(), values.end(), actual) == values.end()) return false;
   }
   return true;
@@ -91,6 +108,9 @@ Expectations Expectations::load(const std::filesystem::path& path) {
   if (!j.is_object() || !j.contains("entries") || !j["entries"].is_array())
     throw Error(SourceLocation::in_file(file), "expected an object with an \"entries\" array");
   static const std::set<std::string> kVerdicts = {"FAIL_NUMERIC", "FAIL_EXPORT", "FAIL_TRACT_RUN", "MISTRUSTED"};
+  // Only where a condition says where: a release without the pinned one's
+  // defect (PASS), our loader refusing a release's export (FAIL_LOAD).
+  static const std::set<std::string> kConditionalVerdicts = {"PASS", "FAIL_LOAD"};
   Expectations out;
   const auto& entries = j["entries"];
   for (size_t i = 0; i < entries.size(); ++i) {
@@ -102,9 +122,11 @@ Expectations Expectations::load(const std::filesystem::path& path) {
         throw Error(SourceLocation::in_file(file), where + ": missing string \"" + key + "\"");
     Expectation x{e["case"].get<std::string>(), e["verdict"].get<std::string>(), e["reason"].get<std::string>(),
                   e.value("first_seen", std::string()), {}};
-    if (!kVerdicts.count(x.verdict))
-      throw Error(SourceLocation::in_file(file), where + ".verdict: unknown verdict '" + x.verdict + "'");
     if (e.contains("when")) x.when = parse_when(e["when"], file, where);
+    if (!kVerdicts.count(x.verdict) && !(kConditionalVerdicts.count(x.verdict) && !x.when.empty()))
+      throw Error(SourceLocation::in_file(file),
+                  where + ".verdict: unknown verdict '" + x.verdict + "'" +
+                      (kConditionalVerdicts.count(x.verdict) ? " (only in an entry with a condition)" : ""));
     auto& list = out.by_case_[x.case_name];
     for (const auto& other : list)
       if (other.when == x.when)
@@ -130,6 +152,11 @@ const Expectation* Expectations::find(const std::string& case_name) const {
   for (const auto& e : it->second)
     if (e.when.empty()) return &e;
   return nullptr;
+}
+
+size_t Expectations::count(const std::string& case_name) const {
+  const auto it = by_case_.find(case_name);
+  return it == by_case_.end() ? 0 : it->second.size();
 }
 
 size_t Expectations::size() const {

@@ -35,6 +35,10 @@ std::vector<MutantRow> run_mutant_matrix(const MutantMatrixConfig& cfg, const st
   const auto cases = select_cases(load_matrix(cfg.root / "conformance" / "matrix.json"), cfg.case_filter, "small");
   const Policy policy = load_policy(cfg.root / "conformance" / "POLICY.md");
   const Expectations expectations = Expectations::load(cfg.root / "conformance" / "expectations.json");
+  const EngineSpec& engine = find_engine(cfg.engine);
+  if (engine.device != "cpu")
+    throw Error("rnnconf mutants: engine " + engine.name +
+                ": the mutated models run in process on reference_cpu; use --engine cpu or cpu-literal");
   const std::regex mutant_re(cfg.mutant_filter);
   std::vector<MutantRow> rows;
   for (const Mutant& mutant : planted_mutants()) {
@@ -45,7 +49,7 @@ std::vector<MutantRow> run_mutant_matrix(const MutantMatrixConfig& cfg, const st
     row.must_survive = mutant.must_survive();
     const std::regex applies(mutant.applies_to);
     for (const auto& c : cases) {
-      if (!std::regex_search(c.name, applies) || expectations.find(c.name, expectation_context("cpu", cfg.mode))) continue;
+      if (!std::regex_search(c.name, applies) || expectations.find(c.name, expectation_context(engine.device, engine.mode))) continue;
       const fs::path case_dir = golden_dir(cfg.root, c);
       const fs::path export_path = case_dir / "export" / "model.nnef.tgz";
       if (!fs::exists(export_path)) continue;
@@ -58,7 +62,7 @@ std::vector<MutantRow> run_mutant_matrix(const MutantMatrixConfig& cfg, const st
       } catch (const Error& e) {
         throw Error("mutant " + mutant.name + " on " + c.name + " wrote a model that does not load: " + e.what());
       }
-      const CaseResult r = run_case(c, case_dir, policy, expectations, cfg.mode, "cpu", executor_of(*model));
+      const CaseResult r = run_case(c, case_dir, policy, expectations, engine, executor_of(*model));
       if (r.outcome == Outcome::mistrusted) continue;
       ++row.applicable;
       if (r.outcome != Outcome::unexpected_failure) {
@@ -69,7 +73,7 @@ std::vector<MutantRow> run_mutant_matrix(const MutantMatrixConfig& cfg, const st
       if (row.must_survive) row.survivors.push_back(c.name);
       TriageReport t;
       try {
-        t = triage_model(c, case_dir, *model, cfg.mode, policy);
+        t = triage_model(c, case_dir, *model, engine.mode, policy);
       } catch (const Error& e) {
         t.cause_class = "error";
         t.line = std::string("triage failed: ") + e.what();

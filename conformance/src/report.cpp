@@ -54,8 +54,8 @@ std::string xml_escape(const std::string& s) {
 
 std::string format_result_line(const CaseResult& r, size_t index, size_t total) {
   const int width = static_cast<int>(std::to_string(total).size());
-  std::string line = fmt::format("[{:>{}}/{}] {:<10} {:<7} {:<4} {}", index, width, total, outcome_name(r.outcome),
-                                 r.mode, r.device, r.case_name);
+  std::string line = fmt::format("[{:>{}}/{}] {:<10} {:<11} {}", index, width, total, outcome_name(r.outcome),
+                                 r.engine, r.case_name);
   if (r.model_source != "t2n") line += " [" + r.model_source + "]";
   if (r.outcome == Outcome::skipped) return line + "  (" + r.skip_reason + ")";
   if (!r.outputs.empty() && r.error.empty())
@@ -112,6 +112,7 @@ void write_json_report(const std::filesystem::path& file, const std::vector<Case
                       {"worst_index", o.worst_index},
                       {"nonfinite", o.nonfinite}});
     cases.push_back({{"case", r.case_name},
+                     {"engine", r.engine},
                      {"mode", r.mode},
                      {"device", r.device},
                      {"outcome", std::string(outcome_name(r.outcome))},
@@ -149,30 +150,32 @@ void write_junit_report(const std::filesystem::path& file, const std::vector<Cas
                      summary.total, summary.unexpected_failures + summary.unexpected_passes,
                      summary.skipped + summary.expected_failures + summary.mistrusted, total_time);
   for (const auto& r : results) {
-    out << fmt::format("  <testcase classname=\"rnnconf.{}.{}\" name=\"{}\" time=\"{:.6f}\"", r.device, r.mode,
+    // classname keeps device.mode (what CI dashboards group by); the engine is a property.
+    out << fmt::format("  <testcase classname=\"rnnconf.{}.{}\" name=\"{}\" time=\"{:.6f}\">\n", r.device, r.mode,
                        xml_escape(r.case_name), r.seconds);
+    out << fmt::format("    <properties><property name=\"engine\" value=\"{}\"/></properties>\n",
+                       xml_escape(r.engine));
     const std::string detail = xml_escape(failure_detail(r));
     switch (r.outcome) {
-      case Outcome::passed: out << "/>\n"; break;
+      case Outcome::passed: break;
       case Outcome::unexpected_failure:
-        out << fmt::format(">\n    <failure message=\"{}\">repro: {}</failure>\n  </testcase>\n", detail,
-                           xml_escape(r.repro));
+        out << fmt::format("    <failure message=\"{}\">repro: {}</failure>\n", detail, xml_escape(r.repro));
         break;
       case Outcome::unexpected_pass:
-        out << fmt::format(">\n    <failure message=\"unexpected pass (listed as {})\">repro: {}</failure>\n  </testcase>\n",
+        out << fmt::format("    <failure message=\"unexpected pass (listed as {})\">repro: {}</failure>\n",
                            xml_escape(r.expectation), xml_escape(r.repro));
         break;
       case Outcome::expected_failure:
-        out << fmt::format(">\n    <skipped message=\"expected failure: {}\"/>\n  </testcase>\n",
-                           xml_escape(r.expectation));
+        out << fmt::format("    <skipped message=\"expected failure: {}\"/>\n", xml_escape(r.expectation));
         break;
       case Outcome::mistrusted:
-        out << ">\n    <skipped message=\"mistrusted golden (cannot reveal an error)\"/>\n  </testcase>\n";
+        out << "    <skipped message=\"mistrusted golden (cannot reveal an error)\"/>\n";
         break;
       case Outcome::skipped:
-        out << fmt::format(">\n    <skipped message=\"{}\"/>\n  </testcase>\n", xml_escape(r.skip_reason));
+        out << fmt::format("    <skipped message=\"{}\"/>\n", xml_escape(r.skip_reason));
         break;
     }
+    out << "  </testcase>\n";
   }
   out << "</testsuite>\n</testsuites>\n";
 }

@@ -42,16 +42,15 @@ void Summary::add(const CaseResult& r) {
     case Outcome::mistrusted: ++mistrusted; break;
     case Outcome::skipped:
       ++skipped;
-      skips.emplace_back(r.case_name + " " + r.mode + " " + r.device, r.skip_reason);
+      skips.emplace_back(r.case_name + " " + r.engine, r.skip_reason);
       break;
   }
 }
 
 namespace {
 
-std::string repro_command(const std::string& name, const std::string& mode, const std::string& device,
-                          const std::string& source) {
-  return "rnnconf run --filter '^" + name + "$' --mode " + mode + " --device " + device +
+std::string repro_command(const std::string& name, const std::string& engine, const std::string& source) {
+  return "rnnconf run --filter '^" + name + "$' --engine " + engine +
          (source == "t2n" ? "" : " --model-source " + source);
 }
 
@@ -99,19 +98,20 @@ void emit_golden_model(const MatrixCase& c, const fs::path& golden_dir, const fs
 }
 
 CaseResult run_case(const MatrixCase& c, const fs::path& golden_dir, const Policy& policy,
-                    const Expectations& expectations, const std::string& mode, const std::string& device,
-                    const ExecuteFn& execute, const std::string& model_source, bool diff_emitter) {
+                    const Expectations& expectations, const EngineSpec& engine, const ExecuteFn& execute,
+                    const std::string& model_source, bool diff_emitter) {
   CaseResult r;
   r.case_name = c.name;
-  r.mode = mode;
-  r.device = device;
+  r.engine = engine.name;
+  r.mode = engine.mode;
+  r.device = engine.device;
   r.model_source = model_source;
-  r.repro = repro_command(c.name, mode, device, model_source);
+  r.repro = repro_command(c.name, engine.name, model_source);
   if (model_source != "t2n" && model_source != "emitter")
     throw Error("unknown model source '" + model_source + "' (expected t2n or emitter)");
   // The expectations describe torch_to_nnef's defects; our emitter must pass everything.
   const Expectation* exp =
-      model_source == "t2n" ? expectations.find(c.name, expectation_context(device, mode)) : nullptr;
+      model_source == "t2n" ? expectations.find(c.name, expectation_context(engine.device, engine.mode)) : nullptr;
   const auto t0 = std::chrono::steady_clock::now();
   auto finish = [&]() {
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -163,7 +163,7 @@ CaseResult run_case(const MatrixCase& c, const fs::path& golden_dir, const Polic
 
   ExecOutput out;
   try {
-    out = execute(model, g.inputs, mode, device);
+    out = execute(model, g.inputs, engine.mode, engine.device);
   } catch (const Error& e) {
     r.error = std::string("model refused or failed: ") + e.what();
     classify(r, mistrusted, exp);
@@ -202,34 +202,34 @@ std::vector<CaseResult> run_matrix(const RunConfig& cfg, const ExecuteFn& execut
   const Policy policy = load_policy(cfg.root / "conformance" / "POLICY.md");
   const Expectations expectations = Expectations::load(cfg.root / "conformance" / "expectations.json");
   std::vector<CaseResult> results;
-  const size_t total = cases.size() * cfg.modes.size() * cfg.devices.size();
-  for (const auto& device : cfg.devices)
-    for (const auto& c : cases)
-      for (const auto& mode : cfg.modes) {
-        // The statement diff does not depend on mode or device: compute it once per case.
-        const bool diff = cfg.diff_emitter && cfg.model_source == "t2n" && mode == cfg.modes.front() &&
-                          device == cfg.devices.front();
-        results.push_back(run_case(c, golden_dir(cfg.root, c), policy, expectations, mode, device,
-                                   execute, cfg.model_source, diff));
-        CaseResult& r = results.back();
-        const bool failed = r.outcome == Outcome::unexpected_failure || r.outcome == Outcome::expected_failure;
-        // A large-tier expected failure is a known defect at a size whose
-        // literal, recorded replay takes minutes: triaged on request only.
-        const bool known_large = c.tier == "large" && r.outcome == Outcome::expected_failure;
-        if (cfg.triage && known_large)
-          r.triage = "not triaged (large tier, expected failure): rnnconf triage " + c.name;
-        else if (cfg.triage && failed && !cfg.deadline.passed()) {
-          try {
-            // Triage replays the model on reference_cpu with intermediates recorded.
-            const TriageReport t = triage_case(c, golden_dir(cfg.root, c), mode, policy,
-                                               cfg.model_source, cfg.deadline);
-            r.triage = t.line;
-          } catch (const Error& e) {
-            r.triage = std::string("not triaged: ") + e.what();
-          }
+  std::vector<const EngineSpec*> engines;
+  for (const auto& name : cfg.engines) engines.push_back(&find_engine(name));
+  const size_t total = cases.size() * engines.size();
+  for (const auto& c : cases)
+    for (const EngineSpec* engine : engines) {
+      // The statement diff does not depend on the engine: compute it once per case.
+      const bool diff = cfg.diff_emitter && cfg.model_source == "t2n" && engine == engines.front();
+      results.push_back(run_case(c, golden_dir(cfg.root, c), policy, expectations, *engine, execute,
+                                 cfg.model_source, diff));
+      CaseResult& r = results.back();
+      const bool failed = r.outcome == Outcome::unexpected_failure || r.outcome == Outcome::expected_failure;
+      // A large-tier expected failure is a known defect at a size whose
+      // literal, recorded replay takes minutes: triaged on request only.
+      const bool known_large = c.tier == "large" && r.outcome == Outcome::expected_failure;
+      if (cfg.triage && known_large)
+        r.triage = "not triaged (large tier, expected failure): rnnconf triage " + c.name;
+      else if (cfg.triage && failed && !cfg.deadline.passed()) {
+        try {
+          // Triage replays the model on reference_cpu (in the engine's mode) with intermediates recorded.
+          const TriageReport t = triage_case(c, golden_dir(cfg.root, c), engine->mode, policy,
+                                             cfg.model_source, cfg.deadline);
+          r.triage = t.line;
+        } catch (const Error& e) {
+          r.triage = std::string("not triaged: ") + e.what();
         }
-        if (on_result) on_result(results.back(), results.size(), total);
       }
+      if (on_result) on_result(results.back(), results.size(), total);
+    }
   return results;
 }
 

@@ -1,5 +1,5 @@
 // The runner end to end on the committed goldens: every matrix case gets the
-// verdict the expectations file predicts, in both fragment modes, and the
+// verdict the expectations file predicts, on both CPU engines, and the
 // planted errors (mutants.hpp) each make the runner fail on the cases they
 // should.
 #include <gtest/gtest.h>
@@ -51,15 +51,16 @@ TEST_P(RunnerMatrix, EveryCaseGetsItsExpectedVerdict) {
   ASSERT_GT(f.cases.size(), 200u);
   Summary s;
   for (const auto& c : f.cases) {
-    const CaseResult r = run_case(c, kRoot / "goldens" / "data" / c.name, f.policy, f.expectations, GetParam(), "cpu",
-                                  execute_default);
+    const CaseResult r = run_case(c, kRoot / "goldens" / "data" / c.name, f.policy, f.expectations,
+                                  find_engine(GetParam()), execute_default);
+    EXPECT_EQ(r.engine, GetParam());
     s.add(r);
     EXPECT_TRUE(r.outcome == Outcome::passed || r.outcome == Outcome::expected_failure ||
                 r.outcome == Outcome::mistrusted)
         << c.name << " " << GetParam() << ": " << outcome_name(r.outcome) << " " << r.error
         << (r.outputs.empty() ? "" : " " + r.outputs.front().reason);
     if (r.outcome == Outcome::passed) {
-      EXPECT_TRUE(r.warnings.empty() || GetParam() == "literal") << c.name;
+      EXPECT_TRUE(r.warnings.empty() || GetParam() == "cpu-literal") << c.name;
     }
   }
   EXPECT_EQ(s.unexpected_failures, 0);
@@ -68,7 +69,7 @@ TEST_P(RunnerMatrix, EveryCaseGetsItsExpectedVerdict) {
   EXPECT_GT(s.passed, 150);
 }
 
-INSTANTIATE_TEST_SUITE_P(Modes, RunnerMatrix, ::testing::Values("fused", "literal"));
+INSTANTIATE_TEST_SUITE_P(Engines, RunnerMatrix, ::testing::Values("cpu", "cpu-literal"));
 
 class PlantedError : public ::testing::TestWithParam<size_t> {};
 
@@ -81,8 +82,8 @@ TEST_P(PlantedError, IsCaughtOnEveryCaseItApplies) {
     if (!std::regex_search(c.name, applies)) continue;
     if (f.expectations.find(c.name)) continue;  // already failing unmutated: cannot show a kill
     int edits = 0;
-    const CaseResult r = run_case(c, kRoot / "goldens" / "data" / c.name, f.policy, f.expectations, "fused", "cpu",
-                                  mutating_executor(mutant, edits));
+    const CaseResult r = run_case(c, kRoot / "goldens" / "data" / c.name, f.policy, f.expectations,
+                                  find_engine("cpu"), mutating_executor(mutant, edits));
     if (edits == 0) continue;
     ++applicable;
     if (r.outcome == Outcome::unexpected_failure) ++caught;
@@ -111,8 +112,8 @@ TEST(Runner, MissingExportIsAFailureNotASkip) {
   for (const auto& c : f.cases) {
     const Expectation* e = f.expectations.find(c.name);
     if (!e || e->verdict != "FAIL_EXPORT") continue;
-    const CaseResult r = run_case(c, kRoot / "goldens" / "data" / c.name, f.policy, f.expectations, "fused", "cpu",
-                                  execute_default);
+    const CaseResult r = run_case(c, kRoot / "goldens" / "data" / c.name, f.policy, f.expectations,
+                                  find_engine("cpu"), execute_default);
     EXPECT_EQ(r.outcome, Outcome::expected_failure) << c.name;
     EXPECT_NE(r.error.find("no torch_to_nnef export"), std::string::npos) << r.error;
     return;
@@ -120,11 +121,16 @@ TEST(Runner, MissingExportIsAFailureNotASkip) {
   FAIL() << "the expectations list no FAIL_EXPORT case";
 }
 
-TEST(Runner, CudaIsReportedAsUnavailable) {
+// device_available is the engine probe under the (device) spelling of the exporter CI's callers.
+TEST(Runner, DeviceAvailableAgreesWithTheEngineProbe) {
   std::string why;
-  EXPECT_FALSE(device_available("cuda", why));
-  EXPECT_NE(why.find("GPU"), std::string::npos) << why;
   EXPECT_TRUE(device_available("cpu", why));
+  const EngineStatus cuda = probe_engine("cuda");
+  why.clear();
+  EXPECT_EQ(device_available("cuda", why), cuda.available);
+  EXPECT_EQ(why, cuda.why);
+  EXPECT_FALSE(device_available("tpu", why));
+  EXPECT_NE(why.find("unknown device 'tpu'"), std::string::npos) << why;
 }
 
 // A conditional expectation changes the verdict of its context only, and the
@@ -144,11 +150,11 @@ TEST(RunnerExpectations, ConditionalEntryAppliesToItsModeOnly) {
   for (const auto& m : f.cases)
     if (m.name == name) c = &m;
   ASSERT_NE(c, nullptr);
-  const CaseResult fused = run_case(*c, kRoot / "goldens" / "data" / name, f.policy, ex, "fused", "cpu", execute_default);
+  const CaseResult fused = run_case(*c, kRoot / "goldens" / "data" / name, f.policy, ex, find_engine("cpu"), execute_default);
   EXPECT_EQ(fused.outcome, Outcome::passed);
   EXPECT_EQ(fused.expectation, "");
   const CaseResult literal =
-      run_case(*c, kRoot / "goldens" / "data" / name, f.policy, ex, "literal", "cpu", execute_default);
+      run_case(*c, kRoot / "goldens" / "data" / name, f.policy, ex, find_engine("cpu-literal"), execute_default);
   EXPECT_EQ(literal.outcome, Outcome::unexpected_pass);  // listed as failing there, but passes
   EXPECT_EQ(literal.expectation_when, "mode=literal");
   EXPECT_NE(literal.expectation.find("[when mode=literal]"), std::string::npos) << literal.expectation;

@@ -4,8 +4,10 @@ The evidence the issue asks for: the installed torch_to_nnef is copied to a
 temporary folder, a small deliberate defect is planted in the copy, and
 `exporter-ci --exporter-path COPY` must report exactly the affected cases as
 newly broken (with their triage), while the unpatched exporter reports no
-change at all. Also: sharding partitions the cases, merge joins shards, and an
-exporter that raises is reported per case with its own error.
+change at all. Also: sharding partitions the cases, merge joins shards, an
+exporter that raises is reported per case with its own error, every entry names
+its engine (`--engine`), the release history finds and classifies a planted
+"release" by itself, and bisect names the first bad commit of a checkout.
 
 To keep CI time sane on 2 cores the exporting tests run on SUBSET (about a
 dozen cases: every kind, module and aten entry points, cells, passing cases and
@@ -65,9 +67,10 @@ pytestmark = [
 ]
 
 
-def rnnconf(*args):
+def rnnconf(*args, env=None):
     exe = Path(BUILD) / "tools" / "rnnconf"
-    return subprocess.run([str(exe), *map(str, args)], capture_output=True, text=True, cwd=ROOT)
+    return subprocess.run([str(exe), *map(str, args)], capture_output=True, text=True, cwd=ROOT,
+                          env=None if env is None else {**os.environ, **env})
 
 
 def installed_t2n() -> Path:
@@ -104,7 +107,8 @@ def by_change(rep: dict) -> dict[str, set[str]]:
 
 def baseline_failures() -> set[str]:
     exp = json.loads((ROOT / "conformance" / "expectations.json").read_text())
-    return {e["case"] for e in exp["entries"] if e["verdict"].startswith("FAIL_")}
+    # the pinned exporter's: entries conditioned on another release or engine are not the baseline's
+    return {e["case"] for e in exp["entries"] if e["verdict"].startswith("FAIL_") and "when" not in e}
 
 
 # --- the unpatched exporter, run as two shards and merged -------------------
@@ -128,6 +132,20 @@ def test_unpatched_exporter_reports_no_change(unpatched_shards):
             assert e["export_diff"].startswith("identical") or e["now"]["verdict"] == "FAIL_EXPORT", e
     failing = {e["case"] for _, rep, _ in runs for e in rep["entries"] if e["change"] == "still_failing"}
     assert failing == baseline_failures() & set(SUBSET)
+
+
+def test_entries_name_their_engine(unpatched_shards):
+    _, runs = unpatched_shards
+    for _, rep, _ in runs:
+        assert rep["engines"] == ["cpu"] and rep["format_version"] == 2
+        for e in rep["entries"]:
+            assert (e["engine"], e["device"], e["mode"]) == ("cpu", "cpu", "fused"), e
+            assert e["repro"].endswith("--engine cpu"), e["repro"]
+            assert bool(e["now"]["defect_class"]) == (e["now"]["verdict"] != "PASS"), e["now"]
+    p = rnnconf("exporter-ci", "--exporter", PYTHON, "--engine", "gpu", "--filter", "^gru_cell_bias_h0_I5H7_B3$")
+    assert p.returncode == 2 and "unknown engine 'gpu'" in p.stderr, p.stderr
+    p = rnnconf("exporter-ci", "--list", "--device", "cpu")
+    assert p.returncode == 2 and "replaced by --engine" in p.stderr, p.stderr
 
 
 def test_merge_joins_the_shards(unpatched_shards):
@@ -238,3 +256,99 @@ def test_bad_arguments_are_refused():
     assert p.returncode == 2 and "no such file" in p.stderr
     p = rnnconf("exporter-ci", "--exporter", PYTHON, "--filter", "^no_such_case$")
     assert p.returncode == 2 and "no matrix case" in p.stderr
+
+
+# --- the release history: a planted "release" beside the real one ----------
+
+def fake_release(cache: Path, version: str, tmp: Path, patch=None) -> None:
+    """A complete release folder of the cache, as install_release leaves it:
+    the installed torch_to_nnef (patched: REL, OLD, NEW) and the marker."""
+    src = patched_copy(tmp / f"src-{version}", *patch) if patch else None
+    dest = cache / version
+    shutil.copytree(src / "torch_to_nnef" if src else installed_t2n(), dest / "torch_to_nnef",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (dest / ".rnnconf-complete").write_text("test\n")
+
+
+def test_release_history_classifies_a_new_defect_by_itself(tmp_path):
+    # "0.0.1": a version no entry of conformance/expectations.json names.
+    cache, work = tmp_path / "cache", tmp_path / "work"
+    fake_release(cache, "0.24.12", tmp_path)
+    fake_release(cache, "0.0.1", tmp_path, ("op/custom_extractors/rnn.py", LSTM_ANCHOR,
+                                            f"        raise RuntimeError({CRASH!r})\n" + LSTM_ANCHOR))
+    md, png, hj, proposed = (tmp_path / n for n in ("h.md", "h.png", "h.json", "proposed.json"))
+    # PIP_NO_INDEX: pip cannot list releases, so the list is taken as given (offline).
+    p = rnnconf("exporter-ci", "--exporter", PYTHON, "--exporter-release", "0.24.12,0.0.1", "--release-cache", cache,
+                "--filter", SUBSET_FILTER, "--work-dir", work, "--markdown", md, "--plot", png, "--json", hj,
+                "--propose-expectations", proposed, env={"PIP_NO_INDEX": "1"})
+    assert p.returncode == 1, p.stdout[-3000:] + p.stderr  # the new class is not recorded yet
+    h = json.loads(hj.read_text())
+    assert h["releases"] == ["0.0.1", "0.24.12"] and h["untriaged"] == 0
+    lstm_module = {"lstm_l1_uni_tm_bias_h0_I5H7_B3T4", "lstm_l1_bidi_tm_bias_h0_I5H7_B3T4"}
+    planted = [c for c in h["classes"] if CRASH in c["class"]]
+    assert len(planted) == 1, [c["class"] for c in h["classes"]]
+    assert planted[0]["class"] == f"export: RuntimeError: {CRASH}"
+    assert (planted[0]["first_release"], planted[0]["last_release"]) == ("0.0.1", "0.0.1")
+    assert planted[0]["cases_per_release"] == [len(lstm_module), 0] and planted[0]["baseline_cases"] == 0
+    for row in h["rows"]:
+        old, new = row["cells"]
+        assert new["as_baseline"] and new["recorded"], row  # the real release is the baseline
+        assert old["recorded"] == (row["case"] not in lstm_module), row
+    assert h["unrecorded"] == len(lstm_module)
+    # Every known failure of the baseline is one of its classes, in both releases.
+    still = {c["class"] for c in h["classes"] if c["baseline_cases"]}
+    assert "numeric: initial state" in still, still
+    entries = json.loads(proposed.read_text())["entries"]
+    assert {e["case"] for e in entries} == lstm_module
+    assert all(e["when"] == {"exporter": ["0.0.1"]} and e["verdict"] == "FAIL_EXPORT" and CRASH in e["reason"]
+               for e in entries), entries
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    text = md.read_text()
+    assert f"export: RuntimeError: {CRASH}" in text and "**unrecorded**" in text
+    assert json.loads((work / "0.0.1" / "report.json").read_text())["release"] == "0.0.1"
+    # Recorded (in a copy of the expectations), the same reports are a clean history.
+    root = tmp_path / "root"
+    (root / "conformance").mkdir(parents=True)
+    committed = json.loads((ROOT / "conformance" / "expectations.json").read_text())
+    committed["entries"] += entries
+    (root / "conformance" / "expectations.json").write_text(json.dumps(committed))
+    p = rnnconf("exporter-ci", "history", work / "0.0.1" / "report.json", work / "0.24.12" / "report.json",
+                "--root", root)
+    assert p.returncode == 0, p.stdout[-3000:] + p.stderr
+    assert "every non-pass triaged and recorded" in p.stdout
+
+
+# --- bisect over the commits of an exporter checkout ------------------------
+
+def git(repo: Path, *args) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@t", "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(repo)}
+    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=True,
+                          env=env).stdout.strip()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_bisect_names_the_first_bad_commit(tmp_path):
+    repo = tmp_path / "checkout"
+    shutil.copytree(installed_t2n(), repo / "torch_to_nnef", ignore=shutil.ignore_patterns("__pycache__"))
+    git(repo, "init", "-q")
+    commits = []
+    rnn_py = repo / "torch_to_nnef" / "op" / "custom_extractors" / "rnn.py"
+    for i in range(4):
+        if i == 2:  # the regression
+            rnn_py.write_text(rnn_py.read_text().replace(
+                LSTM_ANCHOR, f"        raise RuntimeError({CRASH!r})\n" + LSTM_ANCHOR, 1))
+        (repo / "NOTES").write_text(f"commit {i}\n")
+        git(repo, "add", "-A")
+        git(repo, "commit", "-q", "-m", f"c{i}")
+        commits.append(git(repo, "rev-parse", "HEAD"))
+    p = rnnconf("exporter-ci", "--exporter", PYTHON, "--bisect", "lstm_l1_uni_tm_bias_h0_I5H7_B3T4",
+                "--good", commits[0], "--bad", "HEAD", "--exporter-checkout", repo)
+    assert p.returncode == 0, p.stdout[-3000:] + p.stderr
+    assert f"first bad: {commits[2]} (last good: {commits[1]})" in p.stdout, p.stdout
+    assert CRASH in p.stdout
+    assert git(repo, "status", "--porcelain") == ""  # the checkout is untouched
+    # Bad arguments: the same commit twice, and a good end that is bad.
+    p = rnnconf("exporter-ci", "--exporter", PYTHON, "--bisect", "lstm_l1_uni_tm_bias_h0_I5H7_B3T4",
+                "--good", commits[3], "--bad", commits[2], "--exporter-checkout", repo)
+    assert p.returncode == 2 and "is bad" in p.stderr, p.stdout[-2000:] + p.stderr

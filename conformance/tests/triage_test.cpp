@@ -79,7 +79,7 @@ TEST(Triage, RunMatrixFillsTheTriageLineOfFailingCasesOnly) {
   RunConfig cfg;
   cfg.root = kRoot;
   cfg.filter = "^(gru_l1_bidi_tm_bias_h0_I5H7_B3T4|gru_l1_uni_tm_bias_h0_I5H7_B3T4)$";
-  cfg.modes = {"fused"};
+  cfg.engines = {"cpu"};
   cfg.diff_emitter = false;
   const auto results = run_matrix(cfg, execute_default, {});
   ASSERT_EQ(results.size(), 2u);

@@ -46,7 +46,8 @@ def main():
     build = Path(sys.argv[1])
     out = subprocess.run([str(build / "emitter" / "emitter_diff_table"), str(ROOT)], capture_output=True,
                          text=True, check=True).stdout
-    exp = {e["case"]: e for e in json.loads((ROOT / "conformance" / "expectations.json").read_text())["entries"]}
+    exp = {e["case"]: e for e in json.loads((ROOT / "conformance" / "expectations.json").read_text())["entries"]
+           if "when" not in e}  # the pinned exporter's defects, not another engine's or release's
     rows = []
     for line in out.splitlines()[2:]:
         cells = [c.strip() for c in line.strip().strip("|").split("|")]

@@ -16,8 +16,8 @@
 #include <limits>
 #include <vector>
 
-#include "../src/activation_avx512.hpp"
-#include "../src/activation_math.hpp"
+#include "kernels/activation_avx512.hpp"
+#include "kernels/activation_math.hpp"
 
 namespace rnnconf::cpu::detail {
 namespace {

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "../src/lstm_fused_step.hpp"
-#include "../src/panel_matmul.hpp"
+#include "kernels/lstm_fused_step.hpp"
+#include "kernels/panel_matmul.hpp"
 
 namespace rnnconf::cpu::detail {
 namespace {

@@ -7,12 +7,14 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
 #include "rnn_test_support.hpp"
 #include "rnnconf/core/error.hpp"
 #include "rnnconf/reference_cpu/rnn_kernels.hpp"
+#include "rnnconf/reference_cpu/step_kernels.hpp"
 
 namespace rnnconf::cpu {
 namespace {
@@ -250,6 +252,66 @@ TEST(RnnRecorder, SeesEveryStepInProcessingOrderWithCellState) {
   });
   EXPECT_EQ(times, (std::vector<int64_t>{3, 2, 1, 0}));
   EXPECT_LE(worst_c, testing::kernel_tolerance<double>(I, H, T, 1.0));
+}
+
+// SequenceArgs::gates_x (the input projection given, x not read) and
+// c_history (the cell state after each step, at its time row): the options a
+// device runner uses (both directions' projections in one batched GEMM, the
+// cell history for records), run by the same driver on the CPU.
+template <class E>
+void check_given_projection_and_history(bool reverse) {
+  const int64_t I = 5, H = 7, B = 3, T = 4;
+  const auto params = random_params<E>(RnnVariant::lstm, I, H, 0, true, 8);
+  const auto w = testing::pack(params);
+  const auto x = random_values<E>(T * B * I, 9);
+  const auto ref = naive_sequence(params, x, T, B, {}, {}, reverse);
+  std::vector<E> gx(static_cast<size_t>(T * B * 4 * H));
+  blas_gemm_abt<E>(T * B, 4 * H, I, x.data(), I, w.w_ih.data(), I, gx.data(), 4 * H);
+  std::vector<E> y(static_cast<size_t>(T * B * H), std::numeric_limits<E>::quiet_NaN());
+  std::vector<E> history(static_cast<size_t>(T * B * H), std::numeric_limits<E>::quiet_NaN());
+  std::vector<std::vector<E>> recorded(static_cast<size_t>(T));
+  SequenceWorkspace<E> ws;
+  SequenceArgs<E> a;
+  a.gates_x = gx.data();  // x stays null: it must not be read
+  a.steps = T;
+  a.batch = B;
+  a.reverse = reverse;
+  a.y = y.data();
+  a.c_history = history.data();
+  run_sequence<E>(w, a, ws, [&](const StepRecord<E>& r) {
+    recorded[static_cast<size_t>(r.time)].assign(r.c, r.c + B * H);
+    ASSERT_NE(r.gates_x, nullptr);  // a given projection is in rows
+    EXPECT_EQ(r.gates_x, gx.data() + r.time * B * 4 * H);
+  });
+  const double tol = testing::kernel_tolerance<E>(I, H, T, 1.0);
+  const auto ey = compare(T * B * H, [&](int64_t i) { return y[static_cast<size_t>(i)]; }, ref.y);
+  EXPECT_EQ(ey.non_finite, 0);
+  EXPECT_LE(ey.max_error, tol);
+  for (int64_t t = 0; t < T; ++t) {
+    const std::vector<E> row(history.begin() + t * B * H, history.begin() + (t + 1) * B * H);
+    EXPECT_EQ(row, recorded[static_cast<size_t>(t)]) << "c_history row " << t << " is not the cell state after time " << t;
+  }
+}
+
+TEST(RnnSequence, GivenInputProjectionAndCellHistory) {
+  for (bool reverse : {false, true}) {
+    SCOPED_TRACE(reverse ? "reverse" : "forward");
+    check_given_projection_and_history<float>(reverse);
+    check_given_projection_and_history<double>(reverse);
+  }
+}
+
+TEST(RnnSequence, CellHistoryOnlyForAnLstm) {
+  const auto gru = testing::pack(random_params<float>(RnnVariant::gru, 3, 4, 0, true, 1));
+  const auto x = random_values<float>(2 * 1 * 3, 2);
+  std::vector<float> history(8);
+  SequenceWorkspace<float> ws;
+  SequenceArgs<float> a;
+  a.x = x.data();
+  a.steps = 2;
+  a.batch = 1;
+  a.c_history = history.data();
+  EXPECT_THROW(run_sequence(gru, a, ws), Error);
 }
 
 TEST(RnnWorkspace, ReuseAcrossSizesGivesBitwiseSameResults) {

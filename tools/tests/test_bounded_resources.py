@@ -187,7 +187,7 @@ def test_graph_bomb_in_the_matrix_fails_its_case(rnnconf, graph_bomb, tmp_path):
         shutil.copy(ROOT / "conformance" / f, root / "conformance" / f)
     shutil.copytree(ROOT / "goldens" / "data" / case, root / "goldens" / "data" / case)
     shutil.copy(graph_bomb, root / "goldens" / "data" / case / "export" / "model.nnef.tgz")
-    c = run_measured(rnnconf, "run", "--root", root, "--filter", f"^{case}$", "--mode", "literal")
+    c = run_measured(rnnconf, "run", "--root", root, "--filter", f"^{case}$", "--engine", "cpu-literal")
     assert_bounded(c, 1, "FAIL", "model.nnef.tgz!graph.nnef: member of 3.0 GiB", "exceeds the cap of 16.0 MiB")
 
 
@@ -309,7 +309,7 @@ def test_timeout_stops_a_slow_model_at_a_statement(rnnconf, tmp_path):
 def test_watchdog_stops_a_statement_that_does_not_return(rnnconf, tmp_path):
     model = folder_model(tmp_path / "slow", SLOW_MATMUL)
     inputs, expect = io_dirs(tmp_path)
-    c = run_measured(rnnconf, "check", model, "--inputs", inputs, "--expect", expect, "--mode", "literal",
+    c = run_measured(rnnconf, "check", model, "--inputs", inputs, "--expect", expect, "--engine", "cpu-literal",
                      "--timeout", "1", kill_after=60)
     # The deadline (1 s) plus the watchdog's grace (2 s).
     assert_bounded(c, EXIT_TIMEOUT, "rnnconf: error: --timeout 1 s passed (still running 2 s later", max_seconds=6.0)
@@ -317,7 +317,7 @@ def test_watchdog_stops_a_statement_that_does_not_return(rnnconf, tmp_path):
 
 
 def test_timeout_applies_to_the_whole_matrix_run(rnnconf):
-    c = run_measured(rnnconf, "run", "--mode", "both", "--quiet", "--timeout", "0.2")
+    c = run_measured(rnnconf, "run", "--engine", "cpu,cpu-literal", "--quiet", "--timeout", "0.2")
     assert_bounded(c, EXIT_TIMEOUT, "rnnconf: error: the --timeout of 0.2 s ran out after ", " model runs (the last: ")
 
 

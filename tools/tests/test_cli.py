@@ -1,5 +1,5 @@
 """End-to-end tests of the rnnconf command line: run (reports, exit codes,
-filters, devices), check (any export with inputs/expect/truth folders, refused
+filters, engines), check (any export with inputs/expect/truth folders, refused
 models reported as FAIL with the graph.nnef line), list and validate.
 
 Uses the release build named by RNNCONF_BUILD_DIR (ci/test.sh sets it)."""
@@ -36,20 +36,25 @@ def test_run_filter_writes_json_and_junit(tmp_path):
     for key in ("expected_failures", "unexpected_failures", "unexpected_passes", "mistrusted", "skipped", "skips"):
         assert key in s
     assert {c["mode"] for c in rep["cases"]} == {"fused", "literal"}
+    assert {(c["engine"], c["device"], c["mode"]) for c in rep["cases"]} == {("cpu", "cpu", "fused"),
+                                                                          ("cpu-literal", "cpu", "literal")}
     for c in rep["cases"]:
         assert c["outcome"] == "PASS"
         assert {o["output"] for o in c["outputs"]} == {"y", "hn"}
         assert all(o["e_ours"] <= o["bound"] for o in c["outputs"])
     suite = ET.parse(x).getroot()
     assert suite.get("tests") == "2" and suite.get("failures") == "0"
+    cases = suite.iter("testcase")
+    assert {(t.get("classname"), t.find("properties/property[@name='engine']").get("value")) for t in cases} == {
+        ("rnnconf.cpu.fused", "cpu"), ("rnnconf.cpu.literal", "cpu-literal")}
     assert "total 2: passed 2" in p.stdout
 
 
 def test_known_exporter_defect_is_an_expected_failure_with_repro():
-    p = rnnconf("run", "--filter", "^lstm_l1_bidi_tm_bias_h0_I5H7_B3T4$", "--mode", "fused")
+    p = rnnconf("run", "--filter", "^lstm_l1_bidi_tm_bias_h0_I5H7_B3T4$", "--engine", "cpu")
     assert p.returncode == 0, p.stdout
     assert "XFAIL" in p.stdout
-    assert "repro: rnnconf run --filter '^lstm_l1_bidi_tm_bias_h0_I5H7_B3T4$'" in p.stdout
+    assert "repro: rnnconf run --filter '^lstm_l1_bidi_tm_bias_h0_I5H7_B3T4$' --engine cpu" in p.stdout
     assert "expected: FAIL_NUMERIC" in p.stdout
 
 
@@ -71,19 +76,72 @@ def test_unexpected_failure_exits_nonzero(tmp_path):
     arr.flat[5] += 0.5
     with open(t, "wb") as f:
         nnef.write_tensor(f, arr)
-    p = rnnconf("run", "--root", root, "--filter", f"^{case}$", "--mode", "fused")
+    p = rnnconf("run", "--root", root, "--filter", f"^{case}$", "--engine", "cpu")
     assert p.returncode == 1, p.stdout
     assert "FAIL " in p.stdout and "unexpected 1" in p.stdout
     assert "repro:" in p.stdout
 
 
-def test_cuda_says_no_gpu():
-    p = rnnconf("run", "--filter", "^gru_cell_bias_h0_I5H7_B3$", "--device", "cuda")
+def _cuda_status():
+    rows = json.loads(rnnconf("engines", "--json", "-", check=True).stdout)["engines"]
+    return next(r for r in rows if r["name"] == "cuda")
+
+
+def test_an_engine_that_cannot_run_is_refused_by_name_and_skipped_under_all(tmp_path):
+    cuda = _cuda_status()
+    if cuda["available"]:
+        pytest.skip("the cuda engine can run here: " + cuda["detail"])
+    p = rnnconf("run", "--filter", "^gru_cell_bias_h0_I5H7_B3$", "--engine", "cuda")
     assert p.returncode == 2
-    assert "GPU" in p.stderr
-    p = rnnconf("run", "--filter", "^gru_cell_bias_h0_I5H7_B3$", "--device", "all")
-    assert p.returncode == 0
-    assert "device cuda skipped" in p.stdout
+    assert "rnnconf: error: engine cuda: " + cuda["why"] in p.stderr, p.stderr
+    j = tmp_path / "all.json"
+    p = rnnconf("run", "--filter", "^gru_cell_bias_h0_I5H7_B3$", "--engine", "all", "--json", j)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "rnnconf: engine cuda skipped: " + cuda["why"] in p.stdout
+    rep = json.loads(j.read_text())
+    assert rep["summary"]["total"] == 3 and rep["summary"]["passed"] == 2 and rep["summary"]["skipped"] == 1
+    skipped = [c for c in rep["cases"] if c["outcome"] == "SKIP"]
+    assert [(c["engine"], c["device"], c["mode"], c["skip_reason"]) for c in skipped] == [
+        ("cuda", "cuda", "fused", cuda["why"])]
+    model, inputs, expect, _ = _golden_dirs("gru_cell_bias_h0_I5H7_B3")
+    p = rnnconf("check", model, "--inputs", inputs, "--expect", expect, "--engine", "cuda")
+    assert p.returncode == 2 and "engine cuda: " in p.stderr, p.stdout + p.stderr
+
+
+def test_engine_lists_choose_and_order_the_runs(tmp_path):
+    j = tmp_path / "r.json"
+    p = rnnconf("run", "--filter", "^gru_l2_uni_tm_bias_h0_I5H7_B3T4$", "--engine", "cpu-literal,cpu,cpu-literal", "--json", j)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert [c["engine"] for c in json.loads(j.read_text())["cases"]] == ["cpu-literal", "cpu"]
+    lines = [line for line in p.stdout.splitlines() if line.startswith("[")]
+    assert len(lines) == 2 and " PASS       cpu-literal gru_l2_uni_tm_bias_h0_I5H7_B3T4 " in lines[0], lines
+    p = rnnconf("run", "--filter", "^gru_l2_uni_tm_bias_h0_I5H7_B3T4$", "--engine", "cpu", "--json", j)
+    assert p.returncode == 0 and [c["engine"] for c in json.loads(j.read_text())["cases"]] == ["cpu"]
+
+
+def test_bad_engine_names_and_the_old_options_are_usage_errors():
+    for args in (["run", "--engine", "gpu"], ["run", "--engine", "cpu,,cuda"], ["run", "--engine", ""],
+                 ["fuzz", "--engine", "fused", "--count", "1"], ["mutants", "--engine", "cpu,cuda"]):
+        p = rnnconf(*args)
+        assert p.returncode == 2, (args, p.stdout, p.stderr)
+        assert "engine" in p.stderr and "(known: cpu, cpu-literal, cuda" in p.stderr, (args, p.stderr)
+    model, inputs, expect, _ = _golden_dirs("gru_cell_bias_h0_I5H7_B3")
+    for cmd in (["run"], ["check", model, "--inputs", inputs, "--expect", expect], ["triage", "gru_cell_bias_h0_I5H7_B3"],
+                ["mutants"], ["fuzz"]):
+        for old in (["--mode", "fused"], ["--device", "cpu"]):
+            p = rnnconf(*cmd, *old)
+            assert p.returncode == 2, (cmd, old, p.stdout, p.stderr)
+            assert "--mode and --device were replaced by --engine" in p.stderr, p.stderr
+
+
+def test_check_reports_its_engine(tmp_path):
+    model, inputs, expect, truth = _golden_dirs("lstm_l2_uni_bf_bias_h0_I5H7_B3T4")
+    j = tmp_path / "c.json"
+    p = rnnconf("check", model, "--inputs", inputs, "--expect", expect, "--truth", truth, "--engine", "cpu-literal",
+                "--json", j)
+    assert p.returncode == 0, p.stdout + p.stderr
+    rep = json.loads(j.read_text())
+    assert (rep["engine"], rep["device"], rep["mode"], rep["verdict"]) == ("cpu-literal", "cpu", "literal", "PASS")
 
 
 def _golden_dirs(case):

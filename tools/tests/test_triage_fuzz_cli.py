@@ -33,7 +33,7 @@ def test_triage_names_the_initial_state_defect():
 
 
 def test_triage_says_ok_on_a_passing_case_and_on_a_model_path():
-    p = rnnconf("triage", "lstm_l2_uni_tm_bias_h0_I5H7_B3T4", "--mode", "literal")
+    p = rnnconf("triage", "lstm_l2_uni_tm_bias_h0_I5H7_B3T4", "--engine", "cpu-literal")
     assert p.returncode == 0, p.stdout + p.stderr
     assert p.stdout.strip().endswith("ok")
     model = ROOT / "goldens" / "data" / "lstm_l2_uni_tm_bias_h0_I5H7_B3T4" / "export" / "model.nnef.tgz"
@@ -58,10 +58,10 @@ def test_triage_plot_writes_a_png(tmp_path):
 
 
 def test_run_summary_prints_the_triage_of_expected_failures():
-    p = rnnconf("run", "--filter", "^rnn_tanh_l1_bidi_tm_bias_h0_I5H7_B3T4$", "--mode", "fused", "--quiet")
+    p = rnnconf("run", "--filter", "^rnn_tanh_l1_bidi_tm_bias_h0_I5H7_B3T4$", "--engine", "cpu", "--quiet")
     assert p.returncode == 0, p.stdout + p.stderr
     assert "triage of the failing cases (expected failures included):" in p.stdout
-    assert "XFAIL rnn_tanh_l1_bidi_tm_bias_h0_I5H7_B3T4 fused: layer 0 backward: h differs from step 0 (initial state" in p.stdout
+    assert "XFAIL rnn_tanh_l1_bidi_tm_bias_h0_I5H7_B3T4 cpu: layer 0 backward: h differs from step 0 (initial state" in p.stdout
 
 
 def test_mutants_table_for_two_mutants(tmp_path):
@@ -75,8 +75,9 @@ def test_mutants_table_for_two_mutants(tmp_path):
 def test_fuzz_replay_reproduces_or_refuses_without_libtorch(tmp_path):
     line = "gru_l2_bidi_bf_bias_h0_I13H9_B2T5/seed=42/w=1/x=4"
     p1, p2 = rnnconf("fuzz", "--replay", line), rnnconf("fuzz", "--replay", line)
-    if "built without LibTorch" in p1.stderr:
+    if "the LibTorch oracle of rnnconf fuzz is not available" in p1.stderr:
         assert p1.returncode == 2
+        assert "built without LibTorch" in p1.stderr or "librnnconf_fuzz_oracle_torch.so" in p1.stderr, p1.stderr
         return
     assert p1.returncode == 0, p1.stdout + p1.stderr
     assert p1.stdout == p2.stdout and p1.stdout.startswith("PASS " + line)
@@ -85,5 +86,15 @@ def test_fuzz_replay_reproduces_or_refuses_without_libtorch(tmp_path):
     rep = json.loads(j.read_text())
     assert rep["configurations"] == 40 and rep["passed"] + rep["failed"] + rep["mistrusted"] == 40
     assert p.returncode == (1 if rep["failed"] else 0), p.stdout
+    assert rep["engine"] == "cpu" and rep["device"] == "cpu" and rep["mode"] == "fused"
     for f in rep["failures"]:
         assert f["repro"].startswith("rnnconf fuzz --replay '")
+
+
+def test_triage_and_mutants_take_a_cpu_engine_only():
+    for cmd in (["triage", "lstm_l2_uni_tm_bias_h0_I5H7_B3T4"], ["mutants", "--filter", "^one_ulp_weights$"]):
+        p = rnnconf(*cmd, "--engine", "cuda")
+        assert p.returncode == 2, p.stdout + p.stderr
+        assert "use --engine cpu or cpu-literal" in p.stderr, p.stderr
+        p = rnnconf(*cmd, "--engine", "gpu")
+        assert p.returncode == 2 and "unknown engine 'gpu'" in p.stderr, p.stderr

@@ -34,7 +34,9 @@ def test_version_names_build_machine_paths_and_engines(built_tool):
         assert f["commit"].startswith(head.stdout.strip()), (f["commit"], head.stdout)
     assert re.match(r"(baseline|avx2|avx512) \(what this CPU offers\)$", f["cpu isa"]), f["cpu isa"]
     assert "OpenBLAS" in f["blas"] and "core " in f["blas"]
-    assert f["cuda"] == "a CUDA device can be used" or f["cuda"].startswith("not usable here: ")
+    # The engine's probe (rnnconf engines): available with what it runs on, or the reason in one line.
+    assert re.match(r"engine cuda (available: |not usable here: )\S", f["cuda"]), f["cuda"]
+    assert f["fuzz"].startswith("LibTorch ") or f["fuzz"].startswith("not usable here (rnnconf fuzz refuses): "), f["fuzz"]
 
 
 def test_forced_isa_is_reported_and_a_wrong_one_refused(built_tool):

@@ -73,12 +73,13 @@ SystemFn emitter_on_reference_cpu(const std::string& mode) {
   };
 }
 
-SystemFn emitter_on_device(const std::string& mode, const std::string& device) {
-  if (device == "cpu") return emitter_on_reference_cpu(mode);
-  std::string why;
-  if (!conformance::device_available(device, why)) throw Error("rnnconf fuzz: device " + device + ": " + why);
-  return [mode, device](const FuzzConfig& c, const CaseData& d) {
-    // The runner's executors take a model file: write the emission to a private temporary archive.
+SystemFn emitter_on_engine(const std::string& engine) {
+  const conformance::EngineSpec& e = conformance::find_engine(engine);
+  if (e.device == "cpu") return emitter_on_reference_cpu(e.mode);
+  const conformance::EngineStatus status = conformance::probe_engine(e.name);
+  if (!status.available) throw Error("rnnconf fuzz: engine " + e.name + ": " + status.why);
+  return [e](const FuzzConfig& c, const CaseData& d) {
+    // The engine modules take a model file: write the emission to a private temporary archive.
     const fs::path dir = fs::temp_directory_path() / fmt::format("rnnconf-fuzz-{}", static_cast<long>(::getpid()));
     fs::create_directories(dir);
     const fs::path file = dir / "model.tar";
@@ -87,7 +88,7 @@ SystemFn emitter_on_device(const std::string& mode, const std::string& device) {
                                          : emitter::emit_module(c.spec, d.params);
     fs::remove(file);
     emitter::write_emitted(em, file);
-    auto out = conformance::execute_default(file, d.inputs, mode, device).outputs;
+    auto out = conformance::execute_engine(e, file, d.inputs).outputs;
     fs::remove(file);
     return out;
   };

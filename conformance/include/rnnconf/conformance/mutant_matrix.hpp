@@ -31,7 +31,9 @@ struct MutantMatrixConfig {
   std::filesystem::path root;
   std::string mutant_filter;  // regex on mutant names (empty = all)
   std::string case_filter;    // regex on case names (empty = all small cases)
-  std::string mode = "fused";
+  // The engine the mutated models run on: cpu or cpu-literal (they are run
+  // in process from memory on reference_cpu; Error for any other engine).
+  std::string engine = "cpu";
 };
 
 std::vector<MutantRow> run_mutant_matrix(const MutantMatrixConfig& cfg,

@@ -1,5 +1,5 @@
 // The conformance runner (`rnnconf run`): for each selected matrix case and
-// each fragment mode, run the committed torch_to_nnef export on an executor,
+// each engine (engines.hpp), run the committed torch_to_nnef export on it,
 // judge every output with the policy against the float64 truth, and classify
 // the result against conformance/expectations.json.
 //
@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "rnnconf/conformance/engines.hpp"
 #include "rnnconf/conformance/expectations.hpp"
 #include "rnnconf/conformance/matrix.hpp"
 #include "rnnconf/conformance/policy.hpp"
@@ -30,8 +31,9 @@ std::string_view outcome_name(Outcome o);  // "PASS", "XPASS", "XFAIL", "FAIL", 
 
 struct CaseResult {
   std::string case_name;
-  std::string mode;    // "fused" | "literal"
-  std::string device;  // "cpu" | "cuda"
+  std::string engine;  // "cpu" | "cpu-literal" | "cuda" (engines.hpp)
+  std::string mode;    // the engine's: "fused" | "literal"
+  std::string device;  // the engine's: "cpu" | "cuda"
   std::string model_source = "t2n";  // "t2n" (the committed torch_to_nnef export) | "emitter" (ours)
   Outcome outcome = Outcome::skipped;
   bool numerically_passed = false;           // the policy's verdict on every output
@@ -57,7 +59,7 @@ struct CaseResult {
 struct Summary {
   int total = 0, passed = 0, failed = 0, expected_failures = 0, unexpected_failures = 0, unexpected_passes = 0,
       mistrusted = 0, skipped = 0;
-  std::vector<std::pair<std::string, std::string>> skips;  // (case/mode, reason)
+  std::vector<std::pair<std::string, std::string>> skips;  // (case and engine, reason)
   void add(const CaseResult& r);
 };
 
@@ -65,8 +67,7 @@ struct RunConfig {
   std::filesystem::path root;            // repository root (matrix, goldens, policy, expectations)
   std::string filter;                    // regex on case names
   std::string tier = "small";
-  std::vector<std::string> modes = {"fused", "literal"};
-  std::vector<std::string> devices = {"cpu"};
+  std::vector<std::string> engines = {"cpu", "cpu-literal"};  // names (engines.hpp), each case on each
   std::string model_source = "t2n";      // t2n | emitter
   bool diff_emitter = true;              // t2n source: record the statement diff against our emitter
   bool triage = true;                    // triage every failing case (CaseResult::triage)
@@ -78,30 +79,38 @@ struct ExecOutput {
   std::map<std::string, Tensor> outputs;
   std::vector<std::string> warnings;
 };
-// Runs MODEL on INPUTS in MODE ("fused"/"literal") on DEVICE; throws Error when the model is refused.
+// Runs MODEL on INPUTS on the engine of (DEVICE, MODE) (engine_of); throws
+// Error when the model is refused. The (mode, device) spelling is the one of
+// the reports and of the exporter CI's callers.
 using ExecuteFn = std::function<ExecOutput(const std::filesystem::path& model, const std::map<std::string, Tensor>& inputs,
                                            const std::string& mode, const std::string& device)>;
 
 // Whether DEVICE can run here; when not, `why` says so in one line
-// (e.g. "no CUDA executor built" or "no GPU present").
+// (probe_engine: "not built ...", "... not found; looked in ...", "no GPU present ...").
 bool device_available(const std::string& device, std::string& why);
 
-// The default executor: reference_cpu (and reference_cuda when built and a GPU is present).
+// Runs MODEL on ENGINE: reference_cpu in process (cpu, cpu-literal), or the
+// cuda engine's module (loaded on first use; Error with the reason when it
+// cannot load). Stops at `deadline` (reference_cpu checks it at every
+// statement; the CUDA executor does not: the caller's watchdog is the backstop).
+ExecOutput execute_engine(const EngineSpec& engine, const std::filesystem::path& model,
+                          const std::map<std::string, Tensor>& inputs, const Deadline& deadline = {});
+// The default ExecuteFn: execute_engine(engine_of(device, mode), ...).
 ExecOutput execute_default(const std::filesystem::path& model, const std::map<std::string, Tensor>& inputs,
                            const std::string& mode, const std::string& device);
-// The same, stopping at `deadline` (reference_cpu checks it at every statement;
-// the CUDA executor does not: the caller's watchdog is the backstop there).
+// The same, stopping at `deadline`.
 ExecOutput execute_until(const std::filesystem::path& model, const std::map<std::string, Tensor>& inputs,
                          const std::string& mode, const std::string& device, const Deadline& deadline);
 
-// Judges one case on one executor configuration (also used by tests with planted errors).
+// Judges one case on one engine (also used by tests with planted errors);
+// `execute` is called with the engine's mode and device.
 // model_source "t2n" runs the committed torch_to_nnef export and classifies it
 // against the expectations (known exporter defects); "emitter" runs our own
 // emitter's model of the same weights (through the aten entry point for _aten
 // cases), which must pass every case: the expectations do not apply to it.
 CaseResult run_case(const MatrixCase& c, const std::filesystem::path& golden_dir, const Policy& policy,
-                    const Expectations& expectations, const std::string& mode, const std::string& device,
-                    const ExecuteFn& execute, const std::string& model_source = "t2n", bool diff_emitter = false);
+                    const Expectations& expectations, const EngineSpec& engine, const ExecuteFn& execute,
+                    const std::string& model_source = "t2n", bool diff_emitter = false);
 
 // Our emitter's model for a golden case, written to `out` (a .tar path).
 void emit_golden_model(const MatrixCase& c, const std::filesystem::path& golden_dir, const std::filesystem::path& out);

@@ -20,6 +20,9 @@
 //   float LSTM on an AVX-512 CPU (where 2. takes the panel kernel): 2. and 3.
 //   are one kernel, the gates applied in the recurrent product's registers
 //   (lstm_fused_step.hpp); gates_h is not materialized.
+// The time loop, the state hand-over and the checks are the device-agnostic
+// driver's (recurrence_driver.hpp), over the CPU step backend
+// (src/kernels/cpu_steps.hpp); the CUDA runner uses the same driver.
 // The reverse direction walks time from the end by index (no copy of x or y)
 // and still writes y in time order. y rows have a stride, so both directions
 // of a bidirectional layer write straight into the packed [T, B, 2·H_out]
@@ -53,6 +56,11 @@ struct SequenceArgs {
   int64_t y_offset = 0;       // first column of this direction in a row
   T* h_last = nullptr;        // [batch, H_out], optional: the state after the last processed step
   T* c_last = nullptr;        // [batch, H], optional, LSTM only
+  T* c_history = nullptr;     // [steps, batch, H], optional, LSTM only: the cell state after the step at time t, at row t
+  // Optional: the input projection already computed, [steps·batch, G·H] (row
+  // t·B + b, without b_x), e.g. for both directions in one batched GEMM; then
+  // step 1 is skipped and x is not read.
+  const T* gates_x = nullptr;
 };
 
 // What a recorder sees after each step (views valid only during the callback).
@@ -90,8 +98,9 @@ class SequenceWorkspace {
 };
 
 // Runs one (layer, direction). Throws rnnconf::Error on inconsistent arguments
-// (null x with steps·batch > 0, c0 for a non-LSTM, stride too small, sizes over
-// the BLAS int range). steps = 0 copies h0/c0 (or zeros) to h_last/c_last.
+// (null x and gates_x with steps·batch > 0, c0 for a non-LSTM, stride too
+// small, sizes over the BLAS int range). steps = 0 copies h0/c0 (or zeros) to
+// h_last/c_last.
 template <class T>
 void run_sequence(const RnnWeights<T>& w, const SequenceArgs<T>& args, SequenceWorkspace<T>& ws,
                   const StepRecorder<T>& recorder = {});

@@ -60,6 +60,12 @@ struct RnnWeights {
   int64_t output_size() const { return proj_size > 0 ? proj_size : hidden_size; }  // H_out
 };
 
+// True when every buffer of `w` has the size its variant and sizes call for
+// (panels: empty or complete), as the packers build it. The CPU kernels and
+// the device upload refuse weights for which it is false.
+template <class T>
+bool packed_sizes_consistent(const RnnWeights<T>& w);
+
 // PyTorch-style stacked parameters as plain spans (row-major). Empty b_ih and
 // b_hh mean bias=False; w_hr must be empty unless proj_size > 0. Shapes:
 // w_ih [G·H, I], w_hh [G·H, H_out], b_ih/b_hh [G·H], w_hr [P, H].

@@ -29,8 +29,6 @@
 
 namespace rnnconf::cuda {
 
-class CudaSequenceBackend;
-
 struct CudaExecutorOptions {
   MathMode math = MathMode::pedantic;  // tf32 / bf16: benchmarks only
   bool use_graphs = true;              // false: enqueue each step eagerly (for comparison)
@@ -65,9 +63,10 @@ class CudaExecutor {
   CudaExecutorStats stats() const;
 
  private:
+  struct Engine;  // the context, its CudaDevice and the device backend (src/runtime/executor.cpp)
   const nnef::Model& model_;
   CudaExecutorOptions options_;
-  std::unique_ptr<CudaSequenceBackend> backend_;
+  std::unique_ptr<Engine> engine_;
 };
 
 }  // namespace rnnconf::cuda

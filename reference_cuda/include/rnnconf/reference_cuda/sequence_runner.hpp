@@ -2,7 +2,10 @@
 // Elman RNN over a whole sequence on the GPU, all buffers on the device, every
 // operation enqueued on one lane's stream (nothing synchronizes, nothing
 // allocates: the whole call can be captured into a CUDA graph, see
-// cuda_graph_loop.hpp). Same contract as cpu::run_sequence (rnn_kernels.hpp):
+// cuda_graph_loop.hpp). It is the recurrence driver of reference_cpu
+// (rnnconf/reference_cpu/recurrence_driver.hpp: checks, time loop in either
+// direction, state hand-over) over the device step backend
+// (src/executor/device_steps.hpp) on a CudaDevice, with the CPU's contract:
 //   1. one cuBLAS GEMM for the input projection of all steps:
 //        gates_x [T·B, G·H] = x [T·B, I] · w_ihᵀ
 //   2. per step, the recurrent GEMM gates_h [B, G·H] = h_prev [B, H_out] · w_hhᵀ
@@ -18,6 +21,7 @@
 
 #include <cstdint>
 
+#include "rnnconf/reference_cpu/rnn_kernels.hpp"
 #include "rnnconf/reference_cpu/rnn_weights.hpp"
 #include "rnnconf/reference_cuda/cuda_context.hpp"
 #include "rnnconf/reference_cuda/device_buffer.hpp"
@@ -39,26 +43,14 @@ struct DeviceRnnWeights {
 template <class T>
 DeviceRnnWeights<T> upload_weights(const cpu::RnnWeights<T>& w, cudaStream_t stream = nullptr);
 
-// Device buffers of one call; null optional pointers mean zeros (inputs) or
-// not wanted (outputs), as in cpu::SequenceArgs.
+// Device buffers of one call: cpu::SequenceArgs with device pointers (null
+// optional pointers mean zeros for inputs, not wanted for outputs):
+//   x [T, B, I]; h0 [B, H_out]; c0 [B, H] (LSTM); y (t, b, j) at
+//   y[(t·B + b)·y_row_stride + y_offset + j] (stride 0 = H_out); h_last, c_last;
+//   c_history [T, B, H] (LSTM): the cell state after the step at time t, at row t;
+//   gates_x [T·B, G·H]: the input projection already computed (then x is not read).
 template <class T>
-struct DeviceSequenceArgs {
-  const T* x = nullptr;        // [T, B, I]
-  int64_t steps = 0, batch = 0;
-  const T* h0 = nullptr;       // [B, H_out]
-  const T* c0 = nullptr;       // [B, H] (LSTM)
-  bool reverse = false;
-  T* y = nullptr;              // (t, b, j) at y[(t·B + b)·y_row_stride + y_offset + j]
-  int64_t y_row_stride = 0;    // 0 = H_out
-  int64_t y_offset = 0;
-  T* h_last = nullptr;         // [B, H_out]
-  T* c_last = nullptr;         // [B, H] (LSTM)
-  T* c_history = nullptr;      // optional [T, B, H] (LSTM): the cell state after the step at time t, at row t
-  // Optional: the input projection already computed, [T·B, G·H] (row t·B + b,
-  // without b_x), e.g. by gemm_abt_pair for both directions at once; then
-  // step 1 is skipped and x is not read.
-  const T* gates_x = nullptr;
-};
+using DeviceSequenceArgs = cpu::SequenceArgs<T>;
 
 // Scratch buffers; reserve() before the first call (and before capturing).
 template <class T>

@@ -35,9 +35,9 @@ using SystemFn = std::function<std::map<std::string, Tensor>(const FuzzConfig&, 
 
 // Our emitter (module or aten entry per the spec) + reference_cpu in float32, fused or literal.
 SystemFn emitter_on_reference_cpu(const std::string& mode);
-// Our emitter + the runner's executor for DEVICE ("cpu" | "cuda": reference_cuda when
-// built and a GPU is present; conformance::device_available says why not).
-SystemFn emitter_on_device(const std::string& mode, const std::string& device);
+// Our emitter + ENGINE (conformance/engines.hpp: cpu, cpu-literal, cuda).
+// Throws Error up front with the reason (probe_engine) when the engine cannot run here.
+SystemFn emitter_on_engine(const std::string& engine);
 // For tests and for builds without LibTorch: our emitter + reference_cpu,
 // float32 fused as "framework float32" and float64 literal as the truth.
 OracleFn self_oracle();
