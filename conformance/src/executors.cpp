@@ -11,17 +11,6 @@
 
 namespace rnnconf::conformance {
 
-bool device_available(const std::string& device, std::string& why) {
-  if (device == "cpu") return true;
-  if (device == "cuda") {
-    const EngineStatus s = probe_engine("cuda");
-    why = s.why;
-    return s.available;
-  }
-  why = "unknown device '" + device + "' (expected cpu or cuda)";
-  return false;
-}
-
 ExecOutput execute_engine(const EngineSpec& engine, const std::filesystem::path& model_path,
                           const std::map<std::string, Tensor>& inputs, const Deadline& deadline) {
   if (engine.device == "cuda") {

@@ -121,18 +121,6 @@ TEST(Runner, MissingExportIsAFailureNotASkip) {
   FAIL() << "the expectations list no FAIL_EXPORT case";
 }
 
-// device_available is the engine probe under the (device) spelling of the exporter CI's callers.
-TEST(Runner, DeviceAvailableAgreesWithTheEngineProbe) {
-  std::string why;
-  EXPECT_TRUE(device_available("cpu", why));
-  const EngineStatus cuda = probe_engine("cuda");
-  why.clear();
-  EXPECT_EQ(device_available("cuda", why), cuda.available);
-  EXPECT_EQ(why, cuda.why);
-  EXPECT_FALSE(device_available("tpu", why));
-  EXPECT_NE(why.find("unknown device 'tpu'"), std::string::npos) << why;
-}
-
 // A conditional expectation changes the verdict of its context only, and the
 // result names the condition that matched.
 TEST(RunnerExpectations, ConditionalEntryAppliesToItsModeOnly) {

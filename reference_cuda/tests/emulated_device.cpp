@@ -304,58 +304,59 @@ void gate_accesses(A& a, cpu::RnnVariant v, const cpu::GateStep<T>& s) {
   a.write_rows(s.h_out, bytes_of<T>(s.h_out_stride), bytes_of<T>(H), static_cast<size_t>(B));
 }
 
+using Op = EmulatedDevice::Op;
+using Access = EmulatedDevice::Access;
+
+std::shared_ptr<const Op> make_op(std::string kind, std::function<void(Access&)> accesses, std::function<void()> body) {
+  return std::make_shared<const Op>(Op{std::move(kind), std::move(accesses), std::move(body)});
+}
+
+// PRODUCTS GEMMs C_k = A * B_k^T (B and C advanced by their strides), float or double.
+template <class T>
+std::shared_ptr<const Op> gemm_op(const char* kind, const GemmAbt<T>& g, int64_t stride_b, int64_t stride_c,
+                                  int products) {
+  return make_op(
+      kind, [g, stride_b, stride_c, products](Access& a) { gemm_accesses(a, g, stride_b, stride_c, products); },
+      [g, stride_b, stride_c, products] { gemm_body(g, stride_b, stride_c, products); });
+}
+
+template <class T>
+std::shared_ptr<const Op> gates_op(cpu::RnnVariant variant, const cpu::GateStep<T>& step) {
+  return make_op(
+      "gates", [variant, step](Access& a) { gate_accesses(a, variant, step); },
+      [variant, step] { cpu::gate_pass(variant, step); });
+}
+
 }  // namespace
 
 void EmulatedDevice::gemm_abt(int lane, const GemmAbt<float>& g) {
   if (g.M == 0 || g.N == 0) return;
-  auto op = std::make_shared<Op>();
-  op->kind = "gemm_abt";
-  op->accesses = [g](Access& a) { gemm_accesses(a, g, 0, 0, 1); };
-  op->body = [g] { gemm_body(g, 0, 0, 1); };
-  run(lane, std::move(op));
+  run(lane, gemm_op("gemm_abt", g, 0, 0, 1));
 }
 
 void EmulatedDevice::gemm_abt(int lane, const GemmAbt<double>& g) {
   if (g.M == 0 || g.N == 0) return;
-  auto op = std::make_shared<Op>();
-  op->kind = "gemm_abt";
-  op->accesses = [g](Access& a) { gemm_accesses(a, g, 0, 0, 1); };
-  op->body = [g] { gemm_body(g, 0, 0, 1); };
-  run(lane, std::move(op));
+  run(lane, gemm_op("gemm_abt", g, 0, 0, 1));
 }
 
 void EmulatedDevice::gemm_abt_pair(int lane, const GemmAbt<float>& g, int64_t stride_b, int64_t stride_c) {
   if (g.M == 0 || g.N == 0) return;
-  auto op = std::make_shared<Op>();
-  op->kind = "gemm_abt_pair";
-  op->accesses = [g, stride_b, stride_c](Access& a) { gemm_accesses(a, g, stride_b, stride_c, 2); };
-  op->body = [g, stride_b, stride_c] { gemm_body(g, stride_b, stride_c, 2); };
-  run(lane, std::move(op));
+  run(lane, gemm_op("gemm_abt_pair", g, stride_b, stride_c, 2));
 }
 
 void EmulatedDevice::gates(int lane, cpu::RnnVariant variant, const cpu::GateStep<float>& step) {
   if (step.batch * step.hidden == 0) return;
-  auto op = std::make_shared<Op>();
-  op->kind = "gates";
-  op->accesses = [variant, step](Access& a) { gate_accesses(a, variant, step); };
-  op->body = [variant, step] { cpu::gate_pass(variant, step); };
-  run(lane, std::move(op));
+  run(lane, gates_op(variant, step));
 }
 
 void EmulatedDevice::gates(int lane, cpu::RnnVariant variant, const cpu::GateStep<double>& step) {
   if (step.batch * step.hidden == 0) return;
-  auto op = std::make_shared<Op>();
-  op->kind = "gates";
-  op->accesses = [variant, step](Access& a) { gate_accesses(a, variant, step); };
-  op->body = [variant, step] { cpu::gate_pass(variant, step); };
-  run(lane, std::move(op));
+  run(lane, gates_op(variant, step));
 }
 
 void EmulatedDevice::gather(int lane, const GatherCopy& copy, const float* src, float* dst) {
   if (copy.count <= 0) return;
-  auto op = std::make_shared<Op>();
-  op->kind = "gather";
-  op->accesses = [copy, src, dst](Access& a) {
+  auto accesses = [copy, src, dst](Access& a) {
     for (int64_t i = 0; i < copy.count; ++i) {
       int64_t s = 0, d = 0;
       gather_offsets(copy, i, s, d);
@@ -363,14 +364,14 @@ void EmulatedDevice::gather(int lane, const GatherCopy& copy, const float* src, 
       a.write(dst + d, sizeof(float));
     }
   };
-  op->body = [copy, src, dst] {
+  auto body = [copy, src, dst] {
     for (int64_t i = 0; i < copy.count; ++i) {
       int64_t s = 0, d = 0;
       gather_offsets(copy, i, s, d);
       dst[d] = src[s];
     }
   };
-  run(lane, std::move(op));
+  run(lane, make_op("gather", accesses, body));
 }
 
 // ---- ordering -------------------------------------------------------------------

@@ -85,10 +85,6 @@ struct ExecOutput {
 using ExecuteFn = std::function<ExecOutput(const std::filesystem::path& model, const std::map<std::string, Tensor>& inputs,
                                            const std::string& mode, const std::string& device)>;
 
-// Whether DEVICE can run here; when not, `why` says so in one line
-// (probe_engine: "not built ...", "... not found; looked in ...", "no GPU present ...").
-bool device_available(const std::string& device, std::string& why);
-
 // Runs MODEL on ENGINE: reference_cpu in process (cpu, cpu-literal), or the
 // cuda engine's module (loaded on first use; Error with the reason when it
 // cannot load). Stops at `deadline` (reference_cpu checks it at every
