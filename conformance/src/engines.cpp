@@ -22,6 +22,17 @@ std::string_view trimmed(std::string_view s) {
   return s;
 }
 
+// The items of a comma-separated list, each trimmed (empty items kept).
+std::vector<std::string_view> list_items(std::string_view text) {
+  std::vector<std::string_view> items;
+  for (size_t start = 0;;) {
+    const size_t comma = text.find(',', start);
+    items.push_back(trimmed(text.substr(start, comma == std::string_view::npos ? text.npos : comma - start)));
+    if (comma == std::string_view::npos) return items;
+    start = comma + 1;
+  }
+}
+
 EngineStatus probe_cpu_engine(const EngineSpec& e) {
   EngineStatus s;
   s.name = e.name;
@@ -67,10 +78,7 @@ std::vector<std::string> parse_engine_list(std::string_view text) {
     out.push_back(name);
   };
   if (trimmed(text).empty()) throw Error("empty engine list (known: " + known_engines() + ", or all)");
-  size_t start = 0;
-  while (start <= text.size()) {
-    const size_t comma = text.find(',', start);
-    const std::string_view item = trimmed(text.substr(start, comma == std::string_view::npos ? text.npos : comma - start));
+  for (const std::string_view item : list_items(text)) {
     if (item.empty())
       throw Error("empty engine name in the list '" + std::string(text) + "' (known: " + known_engines() + ", or all)");
     if (item == "all") {
@@ -78,20 +86,13 @@ std::vector<std::string> parse_engine_list(std::string_view text) {
     } else {
       add(find_engine(item).name);
     }
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
   }
   return out;
 }
 
 bool engine_list_has_all(std::string_view text) {
-  size_t start = 0;
-  while (start <= text.size()) {
-    const size_t comma = text.find(',', start);
-    if (trimmed(text.substr(start, comma == std::string_view::npos ? text.npos : comma - start)) == "all") return true;
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
-  }
+  for (const std::string_view item : list_items(text))
+    if (item == "all") return true;
   return false;
 }
 
