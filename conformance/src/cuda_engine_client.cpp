@@ -14,24 +14,14 @@ namespace {
 // The module's table, or null with `why` set.
 const rnnconf_engine_module* open_cuda_module(std::string& why) {
 #ifdef RNNCONF_CUDA_ENGINE_MODULE
-  const ModuleLoad load = load_module(RNNCONF_CUDA_ENGINE_MODULE, RNNCONF_ENGINE_MODULE_ENTRY, module_search_path());
-  if (!load.loaded) {
-    why = load.why;
+  const auto m = open_module_table<rnnconf_engine_module>(RNNCONF_CUDA_ENGINE_MODULE, RNNCONF_ENGINE_MODULE_ENTRY);
+  why = m.why;
+  if (!m.table) return nullptr;
+  if (std::string(m.table->engine ? m.table->engine : "") != "cuda") {
+    why = m.file.string() + " is the module of engine '" + (m.table->engine ? m.table->engine : "") + "', not cuda";
     return nullptr;
   }
-  const auto entry = reinterpret_cast<rnnconf_engine_module_entry>(load.entry);
-  const rnnconf_engine_module* table = entry();
-  if (!table) {
-    why = load.file.string() + ": " RNNCONF_ENGINE_MODULE_ENTRY "() returned no table";
-    return nullptr;
-  }
-  why = module_identity_mismatch(table->abi_version, table->build_id, load.file);
-  if (!why.empty()) return nullptr;
-  if (std::string(table->engine ? table->engine : "") != "cuda") {
-    why = load.file.string() + " is the module of engine '" + (table->engine ? table->engine : "") + "', not cuda";
-    return nullptr;
-  }
-  return table;
+  return m.table;
 #else
   why = "not built: this rnnconf was configured without CUDA (nvcc not found, or RNNCONF_ENABLE_CUDA=OFF), "
         "so there is no engine module librnnconf_engine_cuda.so";

@@ -13,20 +13,10 @@ namespace {
 
 const rnnconf_oracle_module* open_oracle_module(std::string& why) {
 #ifdef RNNCONF_FUZZ_ORACLE_MODULE
-  using namespace rnnconf::conformance;
-  const ModuleLoad load =
-      load_module(RNNCONF_FUZZ_ORACLE_MODULE, RNNCONF_ORACLE_MODULE_ENTRY, module_search_path());
-  if (!load.loaded) {
-    why = load.why;
-    return nullptr;
-  }
-  const rnnconf_oracle_module* table = reinterpret_cast<rnnconf_oracle_module_entry>(load.entry)();
-  if (!table) {
-    why = load.file.string() + ": " RNNCONF_ORACLE_MODULE_ENTRY "() returned no table";
-    return nullptr;
-  }
-  why = module_identity_mismatch(table->abi_version, table->build_id, load.file);
-  return why.empty() ? table : nullptr;
+  const auto m = conformance::open_module_table<rnnconf_oracle_module>(RNNCONF_FUZZ_ORACLE_MODULE,
+                                                                        RNNCONF_ORACLE_MODULE_ENTRY);
+  why = m.why;
+  return m.table;
 #else
   why = "rnnconf was built without LibTorch: configure with -DRNNCONF_TORCH_CMAKE_PREFIX=$(python -c "
         "'import torch.utils; print(torch.utils.cmake_prefix_path)') to enable rnnconf fuzz";

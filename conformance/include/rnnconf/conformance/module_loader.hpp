@@ -56,6 +56,35 @@ const char* host_module_build_id();
 // "" when a module table's version and build id are this build's; otherwise why not.
 std::string module_identity_mismatch(uint32_t abi_version, const char* build_id, const std::filesystem::path& file);
 
+// A module's table (a struct with `abi_version` and `build_id`, returned by
+// its extern "C" entry `const Table* entry(void)`), loaded along
+// module_search_path() and accepted only with this build's identity;
+// `table` null with `why` set otherwise.
+template <class Table>
+struct ModuleTable {
+  const Table* table = nullptr;
+  std::filesystem::path file;
+  std::string why;
+};
+template <class Table>
+ModuleTable<Table> open_module_table(const std::string& file_name, const std::string& entry_symbol) {
+  ModuleTable<Table> out;
+  const ModuleLoad load = load_module(file_name, entry_symbol, module_search_path());
+  out.file = load.file;
+  if (!load.loaded) {
+    out.why = load.why;
+    return out;
+  }
+  const Table* table = reinterpret_cast<const Table* (*)()>(load.entry)();
+  if (!table) {
+    out.why = load.file.string() + ": " + entry_symbol + "() returned no table";
+    return out;
+  }
+  out.why = module_identity_mismatch(table->abi_version, table->build_id, load.file);
+  if (out.why.empty()) out.table = table;
+  return out;
+}
+
 // Host side of a module call: the sink a module reports into, and what it
 // reported. Not copyable or movable (the sink points at it).
 class ModuleResults {
