@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ci/main.sh: the README's main-job command. Sets the machine up, builds the
 # release preset (rnnconf and the modules it loads at run time) and runs the
-# conformance matrix on the committed goldens (every case) on the engines cpu
+# conformance matrix on the committed goldens (every case of the small tier and
+# the model tier of whole models) on the engines cpu
 # and cpu-literal, and on every engine (`--engine all`: cuda too, or the
 # reason it cannot run) when a GPU is present. Reports: build/reports/conformance.{json,xml}.
 # Extra arguments go to `rnnconf run` (e.g. --filter 'gru_l2', --quiet).

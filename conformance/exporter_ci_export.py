@@ -4,7 +4,8 @@ The export half of `rnnconf exporter-ci` (conformance/EXPORTER_CI.md). It runs
 in the interpreter of the environment under test (a venv holding the exporter
 branch, or any interpreter with a source checkout first on PYTHONPATH), builds
 each case exactly as goldens/generate.py does (goldens/cases.py: seeded module,
-inputs, module or aten wrapper), with the committed golden's float32 params
+inputs, module or aten wrapper; model-tier cases, model_*, as
+goldens/generate_models.py does from goldens/models.py, with their dynamic axes), with the committed golden's float32 params
 and inputs loaded over the seeded ones where the golden is committed (PyTorch's
 initialisation rounds differently on CPUs without a fused multiply-add path:
 conformance/POLICY.md, "Weights and inputs"), and exports it with
@@ -78,6 +79,36 @@ def load_committed_golden(name: str, module, inputs: dict) -> bool:
     return True
 
 
+def load_committed_model(name: str, module) -> bool:
+    """The model tier's counterpart: overwrites the seeded floating-point state
+    (parameters and buffers) with goldens/models/<name>/params/ (integer buffers,
+    e.g. BatchNorm's num_batches_tracked, stay seeded: the export does not use them);
+    False when the model has no committed golden. The export-size inputs stay the
+    seeded ones (exact in float32 on every CPU; the committed inputs are the run-size
+    ones)."""
+    import torch
+    d = GOLDENS / "models" / name
+    if not (d / "params").is_dir():
+        return False
+    with torch.no_grad():
+        for k, t in module.state_dict().items():
+            if t.is_floating_point():
+                t.copy_(torch.from_numpy(_read_f32_dat(d / "params" / f"{k}.dat")))
+    return True
+
+
+def _export_model_case(name: str, tgz: Path, tract_bin: Path) -> None:
+    """A model-tier case (goldens/models.py): its module at the export sizes, with
+    its dynamic axes, exported as goldens/generate_models.py does."""
+    import generate
+    import models
+    case = models.BY_NAME[name]
+    module, export_in, _, _ = models.build(case)
+    load_committed_model(name, module)
+    generate.export_module(module, tuple(export_in[n] for n in case.input_names), case.input_names,
+                           case.output_names, tgz, tract_bin, dynamic_axes=case.dynamic_axes)
+
+
 def _ensure_fixed_hash_seed() -> None:
     """torch_to_nnef orders fragment definitions by iterating a set of strings
     (goldens/README.md, finding 7): re-exec under PYTHONHASHSEED=0 like generate.py."""
@@ -132,10 +163,13 @@ def export_case(name: str, out_root: str, tract_bin: str, timeout_s: int) -> dic
     old = signal.signal(signal.SIGALRM, _on_alarm)
     signal.alarm(max(1, timeout_s))
     try:
-        spec = parse(name)
-        module, inputs, _seed = cases.build(spec)
-        load_committed_golden(name, module, inputs)
-        generate.export(cases.wrapper(spec, module), inputs, spec, tgz, Path(tract_bin))
+        if name.startswith("model_"):  # the model tier (matrix "kind": "model")
+            _export_model_case(name, tgz, Path(tract_bin))
+        else:
+            spec = parse(name)
+            module, inputs, _seed = cases.build(spec)
+            load_committed_golden(name, module, inputs)
+            generate.export(cases.wrapper(spec, module), inputs, spec, tgz, Path(tract_bin))
     except CaseTimeout:
         rec.update(status="timeout", error=f"export did not finish in {timeout_s} s")
     except Exception as exc:  # the exporter's failure is a result, reported per case

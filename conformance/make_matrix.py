@@ -2,7 +2,9 @@
 
 Run: python conformance/make_matrix.py  (rewrites matrix.json next to this file).
 Each case is a canonical RnnSpec name (goldens/rnnspec.py), a tier ("small" is
-committed with its goldens, "large" is generated on demand only) and free-text tags.
+committed with its goldens, "large" is generated on demand only) and free-text tags;
+the "model" tier lists the composite models of goldens/models.py (name model_<snake>,
+"kind": "model", goldens committed under goldens/models/).
 To add a case: append it in one of the builders below and rerun; never edit the JSON
 by hand (the test suite checks that the file equals this script's output).
 """
@@ -102,6 +104,13 @@ def _large():
                   I=512, H=1024, B=16, T=200), ["large", "proj"]
 
 
+def _models():
+    """The model tier: one entry per goldens/models.py model, tags ["model", ...]."""
+    import models
+    for m in models.MODELS:
+        yield {"name": m.name, "tier": "model", "kind": "model", "tags": ["model", *m.tags]}
+
+
 def build() -> dict:
     cases: dict[str, dict] = {}
 
@@ -117,6 +126,10 @@ def build() -> dict:
             add(spec, tags, "small")
     for spec, tags in _large():
         add(spec, tags, "large")
+    for entry in _models():
+        if entry["name"] in cases:
+            raise ValueError(f"model {entry['name']} named twice")
+        cases[entry["name"]] = entry
     return {"version": 1, "cases": list(cases.values())}
 
 
@@ -131,5 +144,5 @@ if __name__ == "__main__":
     out = Path(__file__).resolve().parent / "matrix.json"
     out.write_text(render())
     m = build()
-    small = sum(c["tier"] == "small" for c in m["cases"])
-    print(f"wrote {out}: {len(m['cases'])} cases ({small} small, {len(m['cases']) - small} large)")
+    tiers = {t: sum(c["tier"] == t for c in m["cases"]) for t in ("small", "large", "model")}
+    print(f"wrote {out}: {len(m['cases'])} cases (" + ", ".join(f"{v} {k}" for k, v in tiers.items()) + ")")

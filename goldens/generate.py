@@ -99,31 +99,47 @@ def strip_properties(graph: str) -> str:
 
 
 def export(model, inputs: dict, spec: RnnSpec, path: Path, tract_bin: Path) -> None:
+    export_module(model, tuple(inputs[n] for n in spec.input_names), spec.input_names,
+                  spec.output_names, path, tract_bin)
+
+
+def export_module(model, args: tuple, input_names: list[str], output_names: list[str], path: Path,
+                  tract_bin: Path, dynamic_axes: dict | None = None) -> None:
+    """torch_to_nnef's export with the goldens' settings (README, "Export"); the
+    model tier (generate_models.py) passes dynamic_axes for its dynamic exports."""
     import torch
     from torch_to_nnef import export_model_to_nnef
     from torch_to_nnef.inference_target import TractNNEF
+    # dynamic_axes only when given: exporter CI runs this with other torch_to_nnef
+    # releases, whose TractNNEF need not take it
+    extra = {"dynamic_axes": dynamic_axes} if dynamic_axes else {}
     target = TractNNEF(version=PINNED["tract"], check_io=False, dump_identity_properties=False,
                        specific_tract_binary_path=tract_bin,
-                       specific_properties=dict(FIXED_PROPERTIES))
+                       specific_properties=dict(FIXED_PROPERTIES), **extra)
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        export_model_to_nnef(model=model, args=tuple(inputs[n] for n in spec.input_names),
+        export_model_to_nnef(model=model, args=args,
                              file_path_export=path, inference_target=target,
                              compression_level=9,  # t2n's default 0 stores the tar uncompressed
-                             input_names=spec.input_names, output_names=spec.output_names)
+                             input_names=input_names, output_names=output_names)
 
 
 def run_tract(tgz: Path, spec: RnnSpec, inputs: dict) -> dict[str, np.ndarray]:
+    return run_tract_named(tgz, spec.input_names, spec.output_names, inputs)
+
+
+def run_tract_named(tgz: Path, input_names: list[str], output_names: list[str],
+                    inputs: dict) -> dict[str, np.ndarray]:
     import tract
     model = tract.nnef().load(str(tgz))
     in_names = [model.input_name(i) for i in range(model.input_count())]
     # tract names outputs after the producing node (e.g. 'y_lstm_h_n'), not after
     # the graph's result identifiers, so only the count and order can be checked.
-    if in_names != spec.input_names or model.output_count() != len(spec.output_names):
+    if in_names != list(input_names) or model.output_count() != len(output_names):
         raise RuntimeError(f"graph I/O {in_names} -> {model.output_count()} outputs, expected "
-                           f"{spec.input_names} -> {spec.output_names}")
+                           f"{list(input_names)} -> {list(output_names)}")
     outs = model.into_runnable().run([inputs[n].numpy() for n in in_names])
-    return {n: o.to_numpy() for n, o in zip(spec.output_names, outs)}
+    return {n: o.to_numpy() for n, o in zip(output_names, outs)}
 
 
 def short_error(exc: BaseException, case_dir: Path | None = None) -> str:
@@ -316,14 +332,14 @@ def select(matrix: Path, tier: str, pattern: str | None) -> list[str]:
     return [c["name"] for c in cases_ if c["tier"] == tier and (rx is None or rx.search(c["name"]))]
 
 
-def _ensure_fixed_hash_seed() -> None:
+def _ensure_fixed_hash_seed(script: Path = Path(__file__)) -> None:
     """Re-exec under PYTHONHASHSEED=0: torch_to_nnef 0.24.12 orders the fragment
     definitions of graph.nnef by iterating a set of strings, so without a fixed
     hash seed the text changes from run to run (seen: lstm_scan_loop/lstm before or
     after rnn_bidi_pack). Spawned workers inherit the variable."""
     if os.environ.get("PYTHONHASHSEED") != "0":
         env = dict(os.environ, PYTHONHASHSEED="0")
-        os.execve(sys.executable, [sys.executable, str(Path(__file__).resolve())] + sys.argv[1:], env)
+        os.execve(sys.executable, [sys.executable, str(script.resolve())] + sys.argv[1:], env)
 
 
 def main(argv=None) -> int:

@@ -14,6 +14,10 @@ come from --large-data (default build/goldens-large, made by
 `goldens/generate.py --tier large`, never committed) for the cases generated
 there; a large case not generated there keeps its entry as it is in the file.
 
+Model-tier entries come from --models (default goldens/models, committed; made by
+goldens/generate_models.py), each matched against MODEL_DIAGNOSES, whose reasons
+name the submodule and the defect (evidence: goldens/explain_models.py).
+
 Each failing or mistrusted case must match exactly one diagnosis below (a
 predicate on its spec and meta.json, plus a one-line reason); a failing case that
 matches none stops the script: a new failure needs a human diagnosis first (add it
@@ -95,6 +99,52 @@ DIAGNOSES = [
 ]
 
 
+def _submodule(meta, *needles: str) -> str:
+    """The first 'path: repr' submodule line of a model containing every needle, or ''."""
+    return next((s for s in meta["model"]["submodules"] if all(n in s for n in needles)), "")
+
+
+# (verdict, predicate(meta), reason(meta)) for the model tier: the reason names the
+# submodule (path and repr, from meta.json) and the defect
+MODEL_DIAGNOSES = [
+    ("FAIL_NUMERIC",
+     lambda m: _submodule(m, "bidirectional=True") and "h0" in m["inputs"],
+     lambda m: f"submodule {_submodule(m, 'bidirectional=True')} resumed from given h0/c0: "
+               "t2n slices h0/c0[k] for both directions of layer k (PyTorch: [k*2+d]); "
+               f"tract vs truth max|err| {_worst(m)}; vs that hypothesis <{HYPOTHESIS_MAX['small']} "
+               "(goldens/explain_models.py)"),
+    ("FAIL_TRACT_RUN",
+     lambda m: _submodule(m, "proj_size", "bidirectional=True")
+     and "should be equal to" in error_cause(m["tract"]["error"]),
+     lambda m: f"submodule {_submodule(m, 'proj_size', 'bidirectional=True')}: t2n emits "
+               "rnn_bidi_pack(shape = 2*H) for a bidirectional LSTM with projection (needs 2*P); "
+               f"tract refuses the reshape: '{_first_line(m['tract']['error'])}'"),
+    ("FAIL_EXPORT",
+     lambda m: _submodule(m, "LSTMCell(") and "T2NErrorTorchUnableToTraceData" in m["export"]["error"],
+     lambda m: f"submodule {_submodule(m, 'LSTMCell(')} stepped in a loop whose last cell state c "
+               "is unused: t2n cannot export an LSTMCell call with an unused c output (a lone "
+               "LSTMCell returning h only fails, returning (h, c) exports: goldens/explain_models.py): "
+               f"'{m['export']['error'][:100]}'"),
+]
+
+
+def model_entries_of(models_dir: Path) -> tuple[list[dict], list[str]]:
+    """(entries, undiagnosed) for the model tier's committed goldens."""
+    entries, undiagnosed = [], []
+    for meta_path in sorted(models_dir.glob("*/meta.json")):
+        meta = json.loads(meta_path.read_text())
+        verdict = meta["verdict"]
+        if verdict == "PASS":
+            continue
+        hits = [r for v, pred, r in MODEL_DIAGNOSES if v == verdict and pred(meta)]
+        if len(hits) != 1:
+            undiagnosed.append(f"{meta['name']} {verdict} ({len(hits)} diagnoses match)")
+            continue
+        entries.append({"case": meta["name"], "verdict": verdict, "reason": hits[0](meta),
+                        "first_seen": FIRST_SEEN})
+    return entries, undiagnosed
+
+
 def entries_of(data: Path) -> tuple[list[dict], list[str]]:
     """(entries, undiagnosed) for the generated cases under `data`, by case name."""
     entries, undiagnosed = [], []
@@ -145,6 +195,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", type=Path, default=HERE / "data")
     ap.add_argument("--large-data", type=Path, default=ROOT / "build" / "goldens-large")
+    ap.add_argument("--models", type=Path, default=HERE / "models")
     ap.add_argument("--check", action="store_true",
                     help="exit 1 if the file differs from what the data and diagnoses give")
     ap.add_argument("--add", type=Path, help="append the conditional entries of this file")
@@ -156,6 +207,9 @@ def main() -> int:
     large, undiagnosed_large = entries_of(args.large_data) if args.large_data.is_dir() else ([], [])
     undiagnosed += undiagnosed_large
     wrong_tier += [e["case"] for e in large if TIER.get(e["case"]) != "large"]
+    model, undiagnosed_model = model_entries_of(args.models) if args.models.is_dir() else ([], [])
+    undiagnosed += undiagnosed_model
+    wrong_tier += [e["case"] for e in model if TIER.get(e["case"]) != "model"]
     if wrong_tier:
         print("not cases of that tier in conformance/matrix.json:\n  " + "\n  ".join(wrong_tier),
               file=sys.stderr)
@@ -170,7 +224,7 @@ def main() -> int:
                    key=lambda e: e["case"])
     # Conditional entries (an engine's own deviation, "when": ...) are not
     # derived from the goldens: kept verbatim, after the derived ones.
-    entries = small + large + expectations.conditional()
+    entries = small + large + model + expectations.conditional()
     text = render(entries)
     if args.check:
         file_text = expectations.PATH.read_text()
@@ -183,7 +237,8 @@ def main() -> int:
     counts: dict[str, int] = {}
     for e in entries:
         counts[e["verdict"]] = counts.get(e["verdict"], 0) + 1
-    print(f"wrote {expectations.PATH}: {len(entries)} entries ({len(large)} large tier) {counts}")
+    print(f"wrote {expectations.PATH}: {len(entries)} entries ({len(large)} large tier, "
+          f"{len(model)} model tier) {counts}")
     return 0
 
 

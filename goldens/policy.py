@@ -116,6 +116,18 @@ def judge(output: str, ours: np.ndarray, torch_f32: np.ndarray, truth: np.ndarra
     return Judgement(output, ok, reason, e_ours, e_torch, bound, ulp_max, ulp_p99)
 
 
+def generic_floor() -> float:
+    """The floor of a model without an RnnSpec (POLICY.md, "`rnnconf check` on a model
+    the matrix does not describe"): c * check_floor_depth * eps_f32, as
+    judge_output_generic in conformance/src/policy.cpp (`rnnconf check --truth`)."""
+    return CONST["c"] * CONST["check_floor_depth"] * CONST["eps_f32"]
+
+
+def judge_generic(output: str, ours: np.ndarray, torch_f32: np.ndarray, truth: np.ndarray) -> Judgement:
+    """judge() with the generic floor: the model tier's rule (goldens/generate_models.py)."""
+    return judge(output, ours, torch_f32, truth, generic_floor())
+
+
 def mistrust_fraction(kind: str, h_like: list[np.ndarray]) -> float:
     """Fraction of uninformative elements in the h-like truth outputs (see POLICY.md)."""
     flat = np.concatenate([np.asarray(a, dtype=np.float64).ravel() for a in h_like])

@@ -3,13 +3,16 @@ with the committed files within the cross-machine bounds of conformance/POLICY.m
 ("Recomputing a golden on another machine").
 
   python goldens/recompute.py [--data DIR] [--filter REGEX] [--json FILE]
+  python goldens/recompute.py --tier model [--data goldens/models] ...
 
 From the committed float32 params/ and inputs/ of each case: torch float64
 (truth_f64/), torch float32 (torch_f32/) and the literal float64 recurrence
 (states_f64/). Prints, per family, the largest difference from the committed
 files and the largest difference/bound ratio, with where; exits 1 when any
 tensor exceeds its bound. The functions are shared with the tests
-(tests/test_goldens.py, tests/test_determinism.py).
+(tests/test_goldens.py, tests/test_determinism.py, tests/test_models.py). The model
+tier (goldens/models.py) has no RnnSpec: its bounds use the generic floor of
+`rnnconf check --truth` (policy.generic_floor) and it has no states_f64.
 """
 from __future__ import annotations
 
@@ -148,6 +151,45 @@ def check_case(case_dir: Path) -> list[Diff]:
     return compare(load(case_dir), here, bounds(spec, here))
 
 
+def recompute_model(case_dir: Path) -> dict[str, dict[str, np.ndarray]]:
+    """A model-tier golden's truth_f64 and torch_f32 recomputed here from its committed
+    params/ (state_dict) and inputs/, the way goldens/generate_models.py computes them."""
+    import torch
+    import models
+    from generate import _as_tuple
+
+    case = models.BY_NAME[case_dir.name]
+    torch.manual_seed(0)  # construction only; every tensor is then overwritten
+    module = case.make().eval()
+    module.load_state_dict({k: torch.from_numpy(read_dat(case_dir / "params" / f"{k}.dat"))
+                            for k in module.state_dict()})
+    inputs = [torch.from_numpy(read_dat(case_dir / "inputs" / f"{k}.dat")) for k in case.input_names]
+    with torch.no_grad():
+        f32 = _as_tuple(module(*inputs))
+        m64 = copy.deepcopy(module).double()
+        f64 = _as_tuple(m64(*[x.double() if x.is_floating_point() else x for x in inputs]))
+    return {"truth_f64": {k: v.numpy() for k, v in zip(case.output_names, f64, strict=True)},
+            "torch_f32": {k: v.numpy() for k, v in zip(case.output_names, f32, strict=True)}}
+
+
+def model_bounds(here: dict[str, dict[str, np.ndarray]]) -> dict[str, dict[str, float]]:
+    """As bounds(), with the generic floor (no RnnSpec) for every output."""
+    truth, t32 = here["truth_f64"], here["torch_f32"]
+    floor = policy.generic_floor()
+    out: dict[str, dict[str, float]] = {}
+    for fam, tensors in here.items():
+        out[fam] = {}
+        for k in tensors:
+            e_k = float(np.max(np.abs(t32[k].astype(np.float64) - truth[k]))) if truth[k].size else 0.0
+            out[fam][k] = policy.recompute_bound(e_k, floor, policy.magnitude_scale(truth[k]), FAMILIES[fam])
+    return out
+
+
+def check_model(case_dir: Path) -> list[Diff]:
+    here = recompute_model(case_dir)
+    return compare(load(case_dir), here, model_bounds(here))
+
+
 def machine() -> dict:
     import torch
     model = ""
@@ -163,17 +205,21 @@ def machine() -> dict:
 def main(argv=None) -> int:
     import torch
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--data", type=Path, default=DATA)
+    ap.add_argument("--tier", default="small", choices=("small", "model"),
+                    help="model: the model tier, default data goldens/models")
+    ap.add_argument("--data", type=Path, default=None)
     ap.add_argument("--filter", default=None, help="regex searched in case names")
     ap.add_argument("--json", type=Path, default=None, help="write every tensor's difference here")
     args = ap.parse_args(argv)
+    args.data = args.data or (HERE / "models" if args.tier == "model" else DATA)
+    check = check_model if args.tier == "model" else check_case
     torch.set_num_threads(1)
     rx = re.compile(args.filter) if args.filter else None
     names = sorted(p.parent.name for p in args.data.glob("*/meta.json")
                    if rx is None or rx.search(p.parent.name))
     rows, worst, bad = [], {}, []
     for name in names:
-        for d in check_case(args.data / name):
+        for d in check(args.data / name):
             rows.append({"case": name, **asdict(d)})
             w = worst.setdefault(d.family, {"max_abs": (0.0, ""), "ratio": (0.0, ""), "n": 0, "differ": 0})
             w["n"] += 1

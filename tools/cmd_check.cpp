@@ -5,7 +5,9 @@
 // a usage error (exit 2) with the reason. A model
 // that fails to load or run (a refusal by the memory budget included) is a
 // FAIL with the reason and the graph.nnef location, never a crash; a model
-// still running at --timeout ends the command with exit code 124.
+// still running at --timeout ends the command with exit code 124. A model
+// using an op the engine does not implement is UNSUPPORTED (exit code 3),
+// with the op and its graph.nnef line and column.
 #include <fmt/format.h>
 
 #include <fstream>
@@ -34,7 +36,7 @@ Tensor read_named(const fs::path& dir, const std::string& name, const char* what
 }
 
 void write_report(const std::string& file, const CheckArgs& a, const std::vector<OutputJudgement>& js,
-                  const std::string& error, bool ok) {
+                  const std::string& error, bool ok, const UnsupportedOpError* unsupported = nullptr) {
   if (file.empty()) return;
   nlohmann::json j;
   j["model"] = a.model.string();
@@ -42,8 +44,13 @@ void write_report(const std::string& file, const CheckArgs& a, const std::vector
   j["engine"] = engine.name;
   j["device"] = engine.device;
   j["mode"] = engine.mode;
-  j["verdict"] = ok ? "PASS" : "FAIL";
+  j["verdict"] = unsupported ? "UNSUPPORTED" : ok ? "PASS" : "FAIL";
   j["error"] = error;
+  if (unsupported)
+    j["unsupported_op"] = {{"op", unsupported->op()},
+                           {"file", unsupported->where().file},
+                           {"line", unsupported->where().line},
+                           {"column", unsupported->where().column}};
   j["comparison"] = a.truth.empty() ? "float32 tolerance (no truth)" : "policy (float64 truth)";
   for (const auto& o : js)
     j["outputs"].push_back({{"output", o.output},
@@ -72,6 +79,13 @@ int check_model(const CheckArgs& a, const Deadline& deadline) {
     for (const auto& n : model.doc.graph->outputs) output_names.push_back(n.name);
     for (const auto& n : input_names) inputs.emplace(n, read_named(a.inputs, n, "input"));
     out = execute_engine(engine, a.model, inputs, deadline);
+  } catch (const UnsupportedOpError& e) {
+    // An op the engine lacks: neither a pass nor a failure of the model (exit 3).
+    if (deadline.passed()) throw;
+    std::cout << "UNSUPPORTED " << a.model.string() << ": op '" << e.op() << "' at " << e.where().str()
+              << (e.detail().empty() ? "" : " (" + e.detail() + ")") << "\n";
+    write_report(a.json, a, {}, e.what(), false, &e);
+    return kExitUnsupported;
   } catch (const Error& e) {
     if (deadline.passed()) throw;  // the timeout, not a verdict on the model: exit 124
     std::cout << "FAIL " << a.model.string() << ": " << e.what() << "\n";

@@ -2,11 +2,13 @@
 // run (the run itself is rnnconf::exporter_ci::run_exporter_ci): re-export
 // the selected cases with the exporter under test, judge every new export and
 // the committed baseline export on each engine, and print per case the
-// verdicts and the change. Exit 1 only when a case is newly broken.
+// verdicts and the change. Exit 1 when a case is newly broken, else 3 when an
+// export is UNSUPPORTED (uses an op the engine lacks), else 0.
 #include <unistd.h>
 
 #include <iostream>
 
+#include "commands.hpp"
 #include "exporter_ci_commands.hpp"
 #include "rnnconf/core/error.hpp"
 #include "rnnconf/exporter_ci/process.hpp"
@@ -101,9 +103,13 @@ int cmd_exporter_ci(const ExporterCiArgs& a) {
               << (a.root / "goldens" / "data" / "<case>" / "export" / "model.nnef.tgz").string() << " "
               << (exports / "<case>" / "model.nnef.tgz").string() << ")\n";
   }
-  const int broken = report.summary().newly_broken;
-  if (broken > 0) std::cout << "exporter-ci: " << broken << " newly broken: failing\n";
-  return broken > 0 ? 1 : 0;
+  const xci::Summary summary = report.summary();
+  if (summary.newly_broken > 0) std::cout << "exporter-ci: " << summary.newly_broken << " newly broken: failing\n";
+  if (summary.newly_broken > 0) return 1;
+  if (summary.unsupported > 0)
+    std::cout << "exporter-ci: " << summary.unsupported << " UNSUPPORTED (" << summary.newly_unsupported
+              << " newly: coverage lost, not a numeric regression): exit " << kExitUnsupported << "\n";
+  return summary.unsupported > 0 ? kExitUnsupported : 0;
 }
 
 }  // namespace rnnconf::tools

@@ -3,6 +3,7 @@
 // joined report. Exit 1 when a case is newly broken, like exporter-ci.
 #include <iostream>
 
+#include "commands.hpp"
 #include "exporter_ci_commands.hpp"
 #include "rnnconf/exporter_ci/merge.hpp"
 #include "rnnconf/exporter_ci/report_files.hpp"
@@ -30,7 +31,9 @@ int cmd_exporter_ci_merge(const ExporterCiMergeArgs& a) {
   std::cout << xci::format_summary(m.report) << " (export and judge times summed over shards)\n";
   if (!a.json.empty()) xci::write_json(a.json, m.report);
   if (!a.junit.empty()) xci::write_junit(a.junit, m.report);
-  return m.report.summary().newly_broken > 0 ? 1 : 0;
+  const xci::Summary s = m.report.summary();
+  if (s.newly_broken > 0) return 1;
+  return s.unsupported > 0 ? kExitUnsupported : 0;  // an export uses an op the engine lacks
 }
 
 }  // namespace rnnconf::tools

@@ -3,7 +3,8 @@
 // can run here, the others skipped with the reason). --timeout
 // applies to the whole command: each model run stops at the deadline (its
 // case FAILs naming the statement), and the matrix stops after that case
-// (exit code 124).
+// (exit code 124). Exit 1 on an unexpected failure, else 3 when a case is
+// UNSUPPORTED (an op the engine lacks), else 0. Default tiers: small,model.
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -99,7 +100,11 @@ int run_matrix_command(const RunArgs& a, const Deadline& deadline) {
   if (summary.unexpected_passes > 0)
     std::cout << "note: " << summary.unexpected_passes
               << " unexpected pass(es): the exporter may have fixed a listed defect; update conformance/expectations.json\n";
-  return summary.unexpected_failures > 0 ? 1 : 0;
+  if (summary.unexpected_failures > 0) return 1;
+  if (summary.unsupported > 0)
+    std::cout << "note: " << summary.unsupported << " UNSUPPORTED run(s): the model uses an op the engine does not "
+              << "implement (neither passed nor failed; exit " << kExitUnsupported << ")\n";
+  return summary.unsupported > 0 ? kExitUnsupported : 0;
 }
 
 }  // namespace

@@ -13,10 +13,14 @@
 
 namespace rnnconf::tools {
 
+// Exit code of check, run and exporter-ci when nothing failed but a model uses
+// an op the engine does not implement (UNSUPPORTED; a failure still exits 1).
+inline constexpr int kExitUnsupported = 3;
+
 struct RunArgs {
   std::filesystem::path root;
   std::string filter;
-  std::string tier = "small";
+  std::string tier = "small,model";  // comma list of small, large, model; or all
   std::string engines = "cpu,cpu-literal";  // --engine LIST (engines.hpp: names, or all)
   std::string model_source = "t2n";
   std::string json, junit;

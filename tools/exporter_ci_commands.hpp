@@ -14,7 +14,8 @@
 // these commands parse nothing more than their arguments and print. Exit: 0
 // nothing newly broken (history: everything triaged and recorded; bisect: the
 // first bad one named), 1 something newly broken (history: unrecorded
-// verdicts), 2 bad input or a harness error.
+// verdicts), 2 bad input or a harness error, 3 nothing newly broken but some
+// export UNSUPPORTED (it uses an op the engine lacks).
 #pragma once
 
 #include <filesystem>

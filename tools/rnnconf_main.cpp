@@ -38,7 +38,23 @@ int main(int argc, char** argv) {
   auto* run_cmd = app.add_subcommand("run", "run the conformance matrix on the committed goldens");
   run_cmd->add_option("--root", run.root, "repository root (matrix, goldens, policy)");
   run_cmd->add_option("--filter", run.filter, "regex on case names");
-  run_cmd->add_option("--tier", run.tier, "small | large | all")->check(CLI::IsMember({"small", "large", "all"}));
+  // A comma list of tiers (small,model: the default), or all.
+  const auto tier_list = CLI::Validator(
+      [](std::string& v) -> std::string {
+        if (v == "all") return "";
+        size_t start = 0;
+        while (start <= v.size()) {
+          const size_t comma = std::min(v.find(',', start), v.size());
+          const std::string t = v.substr(start, comma - start);
+          if (t != "small" && t != "large" && t != "model")
+            return "tier '" + t + "' is not small, large or model (comma list, or all)";
+          start = comma + 1;
+        }
+        return "";
+      },
+      "TIERS");
+  run_cmd->add_option("--tier", run.tier, "small | large | model, comma-separated, or all (default small,model)")
+      ->check(tier_list);
   run_cmd->add_option("--engine", run.engines,
                       "engines, comma-separated (" + engine_names +
                           "), or all: every engine, those that cannot run here skipped with the reason "
@@ -67,7 +83,7 @@ int main(int argc, char** argv) {
   auto* list_cmd = app.add_subcommand("list", "list the matrix cases");
   list_cmd->add_option("--root", list.root, "repository root");
   list_cmd->add_option("--filter", list.filter, "regex on case names");
-  list_cmd->add_option("--tier", list.tier, "small | large (default: all)");
+  list_cmd->add_option("--tier", list.tier, "small | large | model, comma-separated (default: all)")->check(tier_list);
 
   ValidateArgs validate;
   auto* validate_cmd =
@@ -118,7 +134,7 @@ int main(int argc, char** argv) {
   xci_cmd->add_option("--bad", xci.bad, "bisect: a bad release (or commit)");
   xci_cmd->add_option("--exporter-checkout", xci.exporter_checkout, "bisect: a git checkout of torch_to_nnef (commits)");
   xci_cmd->add_option("--filter", xci.filter, "regex on case names");
-  xci_cmd->add_option("--tier", xci.tier, "small | large")->check(CLI::IsMember({"small", "large"}));
+  xci_cmd->add_option("--tier", xci.tier, "small | large | model, comma-separated")->check(tier_list);
   xci_cmd->add_option("--shard", xci.shard, "K/N: this job's share of the cases (round robin)");
   xci_cmd->add_option("-j,--jobs", xci.jobs, "parallel export processes")->check(CLI::PositiveNumber);
   xci_cmd->add_option("--export-timeout", xci.export_timeout_s, "seconds per case export")->check(CLI::PositiveNumber);

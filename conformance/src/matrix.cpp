@@ -1,6 +1,7 @@
 // Loading and filtering conformance/matrix.json.
 #include "rnnconf/conformance/matrix.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -43,19 +44,37 @@ std::vector<MatrixCase> load_matrix(const std::filesystem::path& path) {
       throw Error(SourceLocation::in_file(file), where + ": expected an object with a string \"name\"");
     MatrixCase mc;
     mc.name = c["name"].get<std::string>();
-    try {
-      mc.spec = parse_rnn_spec(mc.name);
-    } catch (const Error& e) {
-      throw Error(SourceLocation::in_file(file), where + ".name: " + e.message());
+    if (c.contains("kind") && !c["kind"].is_string())
+      throw Error(SourceLocation::in_file(file), where + ".kind: expected a string");
+    mc.kind = c.value("kind", std::string("rnn"));
+    if (mc.kind != "rnn" && mc.kind != "model")
+      throw Error(SourceLocation::in_file(file), where + ".kind: expected \"rnn\" or \"model\", got '" + mc.kind + "'");
+    if (c.contains("tier") && !c["tier"].is_string())
+      throw Error(SourceLocation::in_file(file), where + ".tier: expected a string");
+    mc.tier = c.value("tier", std::string(mc.is_model() ? "model" : "small"));
+    if (mc.is_model()) {
+      static const std::regex model_name("model_[a-z0-9_]+");
+      if (!std::regex_match(mc.name, model_name))
+        throw Error(SourceLocation::in_file(file),
+                    where + ".name: '" + mc.name + "' is not a model case name (expected model_[a-z0-9_]+)");
+      if (mc.tier != "model")
+        throw Error(SourceLocation::in_file(file),
+                    where + ".tier: a model case belongs to tier \"model\", got '" + mc.tier + "'");
+    } else {
+      try {
+        mc.spec = parse_rnn_spec(mc.name);
+      } catch (const Error& e) {
+        throw Error(SourceLocation::in_file(file), where + ".name: " + e.message());
+      }
+      if (to_string(mc.spec) != mc.name)
+        throw Error(SourceLocation::in_file(file), where + ".name: '" + mc.name + "' is not canonical (expected '" +
+                                                       to_string(mc.spec) + "')");
+      if (mc.tier != "small" && mc.tier != "large")
+        throw Error(SourceLocation::in_file(file),
+                    where + ".tier: expected \"small\" or \"large\", got '" + mc.tier + "'");
     }
-    if (to_string(mc.spec) != mc.name)
-      throw Error(SourceLocation::in_file(file), where + ".name: '" + mc.name + "' is not canonical (expected '" +
-                                                     to_string(mc.spec) + "')");
     if (!seen.insert(mc.name).second)
       throw Error(SourceLocation::in_file(file), where + ".name: duplicate case '" + mc.name + "'");
-    mc.tier = c.value("tier", std::string("small"));
-    if (mc.tier != "small" && mc.tier != "large")
-      throw Error(SourceLocation::in_file(file), where + ".tier: expected \"small\" or \"large\", got '" + mc.tier + "'");
     if (c.contains("tags")) {
       if (!c["tags"].is_array()) throw Error(SourceLocation::in_file(file), where + ".tags: expected an array");
       for (const auto& t : c["tags"]) {
@@ -68,8 +87,27 @@ std::vector<MatrixCase> load_matrix(const std::filesystem::path& path) {
   return out;
 }
 
+namespace {
+// "small,model" -> {"small", "model"}; each must be a known tier.
+std::vector<std::string> split_tiers(const std::string& tiers) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= tiers.size()) {
+    const size_t comma = std::min(tiers.find(',', start), tiers.size());
+    const std::string t = tiers.substr(start, comma - start);
+    if (!t.empty()) out.push_back(t);
+    start = comma + 1;
+  }
+  for (const auto& t : out)
+    if (t != "small" && t != "large" && t != "model")
+      throw Error("bad tier '" + t + "': expected small, large or model (a comma list selects several)");
+  return out;
+}
+}  // namespace
+
 std::vector<MatrixCase> select_cases(const std::vector<MatrixCase>& cases, const std::string& regex,
-                                     const std::string& tier) {
+                                     const std::string& tiers) {
+  const std::vector<std::string> wanted = split_tiers(tiers);
   std::regex re;
   try {
     re = std::regex(regex.empty() ? std::string(".*") : regex, std::regex::ECMAScript);
@@ -78,12 +116,15 @@ std::vector<MatrixCase> select_cases(const std::vector<MatrixCase>& cases, const
   }
   std::vector<MatrixCase> out;
   for (const auto& c : cases)
-    if ((tier.empty() || c.tier == tier) && std::regex_search(c.name, re)) out.push_back(c);
+    if ((wanted.empty() || std::find(wanted.begin(), wanted.end(), c.tier) != wanted.end()) &&
+        std::regex_search(c.name, re))
+      out.push_back(c);
   return out;
 }
 
 std::filesystem::path golden_dir(const std::filesystem::path& root, const MatrixCase& c) {
   if (c.tier == "large") return root / "build" / "goldens-large" / c.name;
+  if (c.is_model()) return root / "goldens" / "models" / c.name;
   return root / "goldens" / "data" / c.name;
 }
 

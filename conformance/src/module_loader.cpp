@@ -122,6 +122,7 @@ void sink_message(void* context, int32_t kind, const char* text) noexcept {
       case RNNCONF_MSG_WARNING: self->warnings.push_back(line); break;
       case RNNCONF_MSG_DETAIL: self->details.push_back(line); break;
       case RNNCONF_MSG_MEMORY_BUDGET:
+      case RNNCONF_MSG_UNSUPPORTED_OP:
       case RNNCONF_MSG_ERROR:
         self->error = line;
         self->error_kind = kind;
@@ -141,6 +142,7 @@ void ModuleResults::check(int32_t rc, const std::string& context) const {
   if (rc != 0) {
     const std::string what = context + ": " + (error.empty() ? "failed without a message" : error);
     if (error_kind == RNNCONF_MSG_MEMORY_BUDGET) throw MemoryBudgetError(what);
+    if (error_kind == RNNCONF_MSG_UNSUPPORTED_OP) throw decode_unsupported_op(error);  // op and location kept
     throw Error(what);
   }
   if (host_failure) std::rethrow_exception(host_failure);

@@ -92,8 +92,49 @@ int64_t ulp_distance_f32(float a, float b) {
 
 namespace {
 
+bool is_float(DType d) { return d == DType::f32 || d == DType::f64; }
+
+// A judgement not yet passed, e_ours NaN; with the reason when the shapes differ.
+OutputJudgement start_judgement(const std::string& name, const Tensor& ours, const Tensor& expect) {
+  OutputJudgement j;
+  j.output = name;
+  j.e_ours = std::numeric_limits<double>::quiet_NaN();
+  if (ours.shape() != expect.shape())
+    j.reason = "shape " + shape_str(ours.shape()) + " != expected " + shape_str(expect.shape());
+  return j;
+}
+
+// Integer and logical outputs (argmax indices, masks) have no rounding error:
+// equal dtype class and every element equal, or the count of those that differ.
+OutputJudgement judge_exact(const std::string& name, const Tensor& ours, const Tensor& expect) {
+  OutputJudgement j = start_judgement(name, ours, expect);
+  if (!j.reason.empty()) return j;
+  if (ours.dtype() != expect.dtype()) {
+    j.reason = "dtype " + std::string(dtype_name(ours.dtype())) + ", expected " + std::string(dtype_name(expect.dtype()));
+    return j;
+  }
+  const std::vector<double> o = as_f64(ours);
+  const std::vector<double> e = as_f64(expect);
+  int64_t differ = 0;
+  double worst = 0;
+  for (size_t i = 0; i < o.size(); ++i) {
+    if (o[i] == e[i]) continue;
+    if (differ++ == 0) j.worst_index = static_cast<int64_t>(i);
+    worst = std::max(worst, std::fabs(o[i] - e[i]));
+  }
+  j.ulp_max = 0;
+  j.bound = 0;
+  j.e_ours = worst;
+  j.passed = differ == 0;
+  if (!j.passed)
+    j.reason = std::to_string(differ) + " element(s) differ in an exact (" + std::string(dtype_name(expect.dtype())) +
+               ") output, the first at flat index " + std::to_string(j.worst_index);
+  return j;
+}
+
 OutputJudgement judge_with_floor(const std::string& name, const Tensor& ours, const Tensor& torch_f32,
                                  const Tensor& truth, const Policy& policy, double floor) {
+  if (!is_float(truth.dtype())) return judge_exact(name, ours, truth);
   OutputJudgement j;
   j.output = name;
   const std::vector<double> t = as_f64(truth);
@@ -169,13 +210,9 @@ OutputJudgement judge_output_generic(const std::string& name, const Tensor& ours
 
 OutputJudgement judge_output_against_f32(const std::string& name, const Tensor& ours, const Tensor& expect,
                                          const Policy& policy) {
-  OutputJudgement j;
-  j.output = name;
-  j.e_ours = std::numeric_limits<double>::quiet_NaN();
-  if (ours.shape() != expect.shape()) {
-    j.reason = "shape " + shape_str(ours.shape()) + " != expected " + shape_str(expect.shape());
-    return j;
-  }
+  if (!is_float(expect.dtype())) return judge_exact(name, ours, expect);
+  OutputJudgement j = start_judgement(name, ours, expect);
+  if (!j.reason.empty()) return j;
   const std::vector<double> o = as_f64(ours);
   const std::vector<double> e = as_f64(expect);
   double worst_excess = -1;

@@ -23,6 +23,15 @@ std::string failure_detail(const CaseResult& r) {
 
 bool is_failure(Outcome o) { return o == Outcome::unexpected_failure || o == Outcome::expected_failure; }
 
+// {op, file, line, column} of an UNSUPPORTED result; null otherwise.
+nlohmann::json unsupported_json(const CaseResult& r) {
+  if (r.outcome != Outcome::unsupported) return nullptr;
+  return {{"op", r.unsupported_op},
+          {"file", r.unsupported_at.file},
+          {"line", r.unsupported_at.line},
+          {"column", r.unsupported_at.column}};
+}
+
 nlohmann::json finite_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
 
@@ -58,6 +67,11 @@ std::string format_result_line(const CaseResult& r, size_t index, size_t total) 
                                  r.engine, r.case_name);
   if (r.model_source != "t2n") line += " [" + r.model_source + "]";
   if (r.outcome == Outcome::skipped) return line + "  (" + r.skip_reason + ")";
+  if (r.outcome == Outcome::unsupported) {
+    line += "  op '" + r.unsupported_op + "' at " + r.unsupported_at.str() + "\n      why: " + r.error;
+    if (!r.expectation.empty()) line += "\n      expected: " + r.expectation;
+    return line + "\n      repro: " + r.repro;
+  }
   if (!r.outputs.empty() && r.error.empty())
     line += fmt::format("  err {:.3g}  ulp {}", r.worst_abs_error, r.max_ulp);
   line += fmt::format("  {:.1f} ms", r.seconds * 1e3);
@@ -74,10 +88,12 @@ std::string format_result_line(const CaseResult& r, size_t index, size_t total) 
 
 std::string format_summary(const Summary& s) {
   std::string out = fmt::format(
-      "total {}: passed {}, failed {} (expected {}, unexpected {}), unexpected passes {}, mistrusted {}, skipped {}",
+      "total {}: passed {}, failed {} (expected {}, unexpected {}), unexpected passes {}, mistrusted {}, skipped {}, "
+      "unsupported {}",
       s.total, s.passed, s.failed, s.expected_failures, s.unexpected_failures, s.unexpected_passes, s.mistrusted,
-      s.skipped);
+      s.skipped, s.unsupported);
   for (const auto& [what, why] : s.skips) out += "\n  skipped " + what + ": " + why;
+  for (const auto& [what, op] : s.unsupported_ops) out += "\n  unsupported " + what + ": " + op;
   return out;
 }
 
@@ -96,6 +112,7 @@ void write_json_report(const std::filesystem::path& file, const std::vector<Case
                   {"unexpected_passes", summary.unexpected_passes},
                   {"mistrusted", summary.mistrusted},
                   {"skipped", summary.skipped},
+                  {"unsupported", summary.unsupported},
                   {"skips", skips}};
   nlohmann::json cases = nlohmann::json::array();
   for (const auto& r : results) {
@@ -130,6 +147,7 @@ void write_json_report(const std::filesystem::path& file, const std::vector<Case
                      {"triage", r.triage},
                      {"warnings", r.warnings},
                      {"outputs", outs},
+                     {"unsupported_op", unsupported_json(r)},
                      {"repro", r.repro}});
   }
   j["cases"] = cases;
@@ -145,10 +163,12 @@ void write_junit_report(const std::filesystem::path& file, const std::vector<Cas
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out << fmt::format("<testsuites name=\"rnnconf\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" time=\"{:.3f}\">\n",
                      summary.total, summary.unexpected_failures + summary.unexpected_passes,
-                     summary.skipped + summary.expected_failures + summary.mistrusted, total_time);
+                     summary.skipped + summary.expected_failures + summary.mistrusted + summary.unsupported,
+                     total_time);
   out << fmt::format("<testsuite name=\"conformance\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" time=\"{:.3f}\">\n",
                      summary.total, summary.unexpected_failures + summary.unexpected_passes,
-                     summary.skipped + summary.expected_failures + summary.mistrusted, total_time);
+                     summary.skipped + summary.expected_failures + summary.mistrusted + summary.unsupported,
+                     total_time);
   for (const auto& r : results) {
     // classname keeps device.mode (what CI dashboards group by); the engine is a property.
     out << fmt::format("  <testcase classname=\"rnnconf.{}.{}\" name=\"{}\" time=\"{:.6f}\">\n", r.device, r.mode,
@@ -173,6 +193,10 @@ void write_junit_report(const std::filesystem::path& file, const std::vector<Cas
         break;
       case Outcome::skipped:
         out << fmt::format("    <skipped message=\"{}\"/>\n", xml_escape(r.skip_reason));
+        break;
+      case Outcome::unsupported:
+        out << fmt::format("    <skipped message=\"UNSUPPORTED: op '{}' at {}\"/>\n", xml_escape(r.unsupported_op),
+                           xml_escape(r.unsupported_at.str()));
         break;
     }
     out << "  </testcase>\n";

@@ -28,6 +28,7 @@ std::string_view outcome_name(Outcome o) {
     case Outcome::unexpected_failure: return "FAIL";
     case Outcome::mistrusted: return "MISTRUSTED";
     case Outcome::skipped: return "SKIP";
+    case Outcome::unsupported: return "UNSUPPORTED";
   }
   return "?";
 }
@@ -43,6 +44,11 @@ void Summary::add(const CaseResult& r) {
     case Outcome::skipped:
       ++skipped;
       skips.emplace_back(r.case_name + " " + r.engine, r.skip_reason);
+      break;
+    case Outcome::unsupported:
+      ++unsupported;
+      unsupported_ops.emplace_back(r.case_name + " " + r.engine,
+                                   "op '" + r.unsupported_op + "' at " + r.unsupported_at.str());
       break;
   }
 }
@@ -72,13 +78,27 @@ std::string emitter_diff_line(const MatrixCase& c, const fs::path& golden_dir, c
   }
 }
 
+// The expectations file's entry for the case, as the reports show it.
+void record_expectation(CaseResult& r, const Expectation* exp) {
+  if (!exp) return;
+  r.expectation = exp->verdict + ": " + exp->reason;
+  r.expectation_when = exp->condition_text();
+  if (!r.expectation_when.empty()) r.expectation += " [when " + r.expectation_when + "]";
+}
+
+// The engine lacks an op the model uses: UNSUPPORTED, whatever the expectations
+// say (the expectation is still recorded for the report).
+void mark_unsupported(CaseResult& r, const UnsupportedOpError& e, const Expectation* exp) {
+  record_expectation(r, exp);
+  r.outcome = Outcome::unsupported;
+  r.unsupported_op = e.op();
+  r.unsupported_at = e.where();
+  r.error = e.what();
+}
+
 // Classifies a finished (not skipped) run against the expectations file.
 void classify(CaseResult& r, bool mistrusted, const Expectation* exp) {
-  if (exp) {
-    r.expectation = exp->verdict + ": " + exp->reason;
-    r.expectation_when = exp->condition_text();
-    if (!r.expectation_when.empty()) r.expectation += " [when " + r.expectation_when + "]";
-  }
+  record_expectation(r, exp);
   // A golden that cannot reveal an error is reported as such, unless the run
   // itself failed (a refused model is a failure whatever the data).
   if (mistrusted && r.error.empty()) {
@@ -138,9 +158,15 @@ CaseResult run_case(const MatrixCase& c, const fs::path& golden_dir, const Polic
     return finish();
   }
   r.export_path_kind = g.export_path_kind;
-  const bool mistrusted = is_mistrusted(policy, c.spec, g.truth);
+  // A model case has no RnnSpec to judge the truth by: the generator's word only.
+  const bool mistrusted = c.is_model() ? g.mistrusted_by_generator : is_mistrusted(policy, c.spec, g.truth);
 
   fs::path model;
+  if (model_source == "emitter" && c.is_model()) {
+    r.outcome = Outcome::skipped;
+    r.skip_reason = "the emitter writes RNN layers only (model tier)";
+    return finish();
+  }
   if (model_source == "emitter") {
     model = fs::temp_directory_path() / ("rnnconf-emit-" + std::to_string(getpid())) / (c.name + ".tar");
     try {
@@ -158,12 +184,16 @@ CaseResult run_case(const MatrixCase& c, const fs::path& golden_dir, const Polic
     return finish();
   } else {
     model = *g.export_path;
-    if (diff_emitter) r.emitter_diff = emitter_diff_line(c, golden_dir, model);
+    if (diff_emitter && !c.is_model()) r.emitter_diff = emitter_diff_line(c, golden_dir, model);
   }
 
   ExecOutput out;
   try {
     out = execute(model, g.inputs, engine.mode, engine.device);
+  } catch (const UnsupportedOpError& e) {
+    mark_unsupported(r, e, exp);
+    if (model_source == "emitter") fs::remove(model);
+    return finish();
   } catch (const Error& e) {
     r.error = std::string("model refused or failed: ") + e.what();
     classify(r, mistrusted, exp);
@@ -182,7 +212,9 @@ CaseResult run_case(const MatrixCase& c, const fs::path& golden_dir, const Polic
       r.error = "the model has no output '" + name + "'";
       continue;
     }
-    OutputJudgement j = judge_output(name, it->second, g.torch_f32.at(name), g.truth.at(name), policy, c.spec);
+    OutputJudgement j =
+        c.is_model() ? judge_output_generic(name, it->second, g.torch_f32.at(name), g.truth.at(name), policy)
+                     : judge_output(name, it->second, g.torch_f32.at(name), g.truth.at(name), policy, c.spec);
     r.numerically_passed = r.numerically_passed && j.passed;
     if (std::isnan(j.e_ours) || std::isnan(r.worst_abs_error))
       r.worst_abs_error = std::numeric_limits<double>::quiet_NaN();
@@ -218,6 +250,8 @@ std::vector<CaseResult> run_matrix(const RunConfig& cfg, const ExecuteFn& execut
       const bool known_large = c.tier == "large" && r.outcome == Outcome::expected_failure;
       if (cfg.triage && known_large)
         r.triage = "not triaged (large tier, expected failure): rnnconf triage " + c.name;
+      else if (cfg.triage && failed && c.is_model())
+        r.triage = "not triaged (model tier: issue 16)";
       else if (cfg.triage && failed && !cfg.deadline.passed()) {
         try {
           // Triage replays the model on reference_cpu (in the engine's mode) with intermediates recorded.

@@ -367,6 +367,7 @@ bool refusal_confuses_batch_and_time(const std::string& message, int64_t B, int6
 
 TriageReport triage_model(const MatrixCase& c, const fs::path& golden_dir, const nnef::Model& model,
                           const std::string& mode, const Policy& policy, const Deadline& deadline) {
+  if (c.is_model()) throw Error("not triaged (model tier: issue 16): " + c.name + " has no RnnSpec to replay");
   TriageReport rep;
   const Golden g = load_golden(golden_dir);
   const RnnSpec& s = c.spec;
@@ -491,6 +492,7 @@ TriageReport triage_model(const MatrixCase& c, const fs::path& golden_dir, const
 
 TriageReport triage_case(const MatrixCase& c, const fs::path& golden_dir, const std::string& mode,
                          const Policy& policy, const std::string& model_source, const Deadline& deadline) {
+  if (c.is_model()) throw Error("not triaged (model tier: issue 16): " + c.name + " has no RnnSpec to replay");
   if (model_source == "emitter") {
     const auto params = emitter::read_params_dir(c.spec, golden_dir / "params");
     const emitter::EmittedModel em = c.spec.entry == RnnSpec::Entry::aten

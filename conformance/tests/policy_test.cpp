@@ -130,6 +130,28 @@ TEST(Policy, CheckWithoutTruthUsesAtolAndRtol) {
   EXPECT_EQ(j.worst_index, 0);
 }
 
+TEST(Policy, IntegerOutputsAreComparedExactly) {
+  const Policy p = real_policy();
+  const Tensor expect = Tensor::from<int64_t>({4}, {0, 2, 1, 3});
+  // With a truth (the model tier, `check --truth`) and without one (`check`).
+  for (int with_truth = 0; with_truth < 2; ++with_truth) {
+    auto judge = [&](const Tensor& ours) {
+      return with_truth ? judge_output_generic("idx", ours, expect, expect, p)
+                        : judge_output_against_f32("idx", ours, expect, p);
+    };
+    OutputJudgement same = judge(Tensor::from<int64_t>({4}, {0, 2, 1, 3}));
+    EXPECT_TRUE(same.passed) << same.reason;
+    OutputJudgement off = judge(Tensor::from<int64_t>({4}, {0, 2, 2, 3}));
+    EXPECT_FALSE(off.passed);
+    EXPECT_EQ(off.worst_index, 2);
+    EXPECT_NE(off.reason.find("1 element(s) differ"), std::string::npos) << off.reason;
+    // An index returned as a float is a dtype error, even when the values agree.
+    OutputJudgement as_float = judge(expect.cast(DType::f32));
+    EXPECT_FALSE(as_float.passed);
+    EXPECT_NE(as_float.reason.find("dtype f32, expected i64"), std::string::npos) << as_float.reason;
+  }
+}
+
 TEST(Policy, BadPolicyFilesAreRefusedWithTheFileName) {
   auto none = write_temp("none.md", "# no block\n");
   try {

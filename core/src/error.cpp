@@ -33,4 +33,22 @@ Error::Error(std::string message) : std::runtime_error(message), message_(std::m
 Error::Error(SourceLocation where, std::string message)
     : std::runtime_error(compose(where, message)), where_(std::move(where)), message_(std::move(message)) {}
 
+Error::Error(SourceLocation where, std::string message, std::string what_text)
+    : std::runtime_error(std::move(what_text)), where_(std::move(where)), message_(std::move(message)) {}
+
+namespace {
+std::string unsupported_text(const std::string& op, const SourceLocation& where, const std::string& detail) {
+  std::string s = "UNSUPPORTED: op '" + op + "'";
+  const std::string loc = where.str();
+  if (!loc.empty()) s += " at " + loc;
+  if (!detail.empty()) s += " (" + detail + ")";
+  return s;
+}
+}  // namespace
+
+UnsupportedOpError::UnsupportedOpError(std::string op, SourceLocation where, std::string detail)
+    : Error(where, unsupported_text(op, where, detail), unsupported_text(op, where, detail)),
+      op_(std::move(op)),
+      detail_(std::move(detail)) {}
+
 }  // namespace rnnconf

@@ -47,7 +47,8 @@ def test_every_spec_of_a_grid_round_trips():
 
 def test_matrix_names_round_trip():
     for case in json.loads(MATRIX.read_text())["cases"]:
-        assert str(parse(case["name"])) == case["name"]
+        if case["tier"] != "model":  # model_<snake>: goldens/models.py, not an RnnSpec
+            assert str(parse(case["name"])) == case["name"]
 
 
 @pytest.mark.parametrize("bad", [

@@ -103,6 +103,7 @@ struct Symbol {
   SourcePos pos;
   bool is_param = false;
   bool from_variable = false;
+  std::string rvalue_text{};  // a single identifier's right-hand side, printed (tract dialect re-assignment)
 };
 
 struct OpEntry {
@@ -275,7 +276,20 @@ class Checker {
       if (!graph_inputs_ || !graph_inputs_->count(id->name))
         fail(a.lvalue.pos, "'" + inv->op + "' can only assign graph inputs; '" + id->name + "' is not an input of the graph");
     }
+    // tract accepts an identifier assigned again with the very same right-hand side
+    // (torch_to_nnef 0.24.12 repeats `w_aligned_rank_expanded = unsqueeze(w, axes = [0]);`
+    // before each call of an RNN cell stepped in Python). Operands are themselves
+    // assigned once (or identically), so the value cannot change: the repeat is
+    // accepted in the tract dialect; any other re-assignment stays an error.
+    const auto* id = std::get_if<Identifier>(&a.lvalue.node);
+    if (tract_ && id && !external) {
+      auto it = ctx.symbols.find(id->name);
+      if (it != ctx.symbols.end() && !it->second.is_param && !it->second.rvalue_text.empty() &&
+          it->second.rvalue_text == print_expr(a.rvalue))
+        return;
+    }
     declare_lhs(a.lvalue, value, ctx, inv, external);
+    if (tract_ && id && !external) ctx.symbols[id->name].rvalue_text = print_expr(a.rvalue);
   }
 
   void declare_lhs(const Expr& lhs, const VType& value, Context& ctx, const Invocation* inv, bool external) {
@@ -621,7 +635,10 @@ class Checker {
   // ---- invocations ----
   VType check_invocation(const Invocation& inv, const SourcePos& pos, Context& ctx) {
     auto found = ops_.find(inv.op);
-    if (found == ops_.end() || (ctx.fragment && found->second.document_index > ctx.fragment_index)) {
+    // tract resolves fragments from the whole document, so a fragment may call one defined later
+    // (torch_to_nnef 0.24.12 writes dyn_slice before the within_bound_index it calls); the
+    // interpreter bounds the nesting depth, so a cycle is an error at run time, not a hang.
+    if (found == ops_.end() || (ctx.fragment && !tract_ && found->second.document_index > ctx.fragment_index)) {
       for (const auto& f : doc_.fragments)
         if (f.name == inv.op && ctx.fragment)
           fail(pos, "operation '" + inv.op + "' is defined later (at " + at(f.pos) +
@@ -630,8 +647,11 @@ class Checker {
         for (const auto& a : inv.args) type_of(*a.value, ctx);
         return VType{};
       }
-      fail(pos, "undefined operation '" + inv.op + "': expected a standard operation" +
-                    std::string(tract_ ? ", a tract registry operation" : "") + " or a fragment defined earlier");
+      // Not a malformed document but an op nobody here implements: UNSUPPORTED, not FAIL.
+      throw UnsupportedOpError(inv.op, SourceLocation::at_line(filename_, pos.line, pos.column),
+                               "undefined operation '" + inv.op + "': expected a standard operation" +
+                                   std::string(tract_ ? ", a tract registry operation" : "") +
+                                   " or a fragment defined earlier");
     }
     const Fragment& f = *found->second.fragment;
     if (ctx.fragment && (inv.op == "external" || inv.op == "variable" || inv.op == "update" ||
@@ -719,6 +739,10 @@ class Checker {
       return std::string(" (an empty array needs an array parameter)");
     }
     if (formal.kind == TypeSpec::Kind::tuple) {
+      // tract reads a tuple array such as pad's `padding` as nested lists (TVec<TVec<usize>>):
+      // torch_to_nnef 0.24.12 writes `padding = [[0, 0], [1, 2]]`.
+      if (tract_ && actual.kind == VType::Kind::attribute && actual.array_depth == formal.array_depth + 1)
+        return std::nullopt;
       if (actual.array_depth != formal.array_depth && !(tract_ && actual.kind == VType::Kind::unknown))
         return std::string(" (array depth differs)");
       if (actual.kind != VType::Kind::tuple) return std::string(" (expected a tuple)");
@@ -735,8 +759,10 @@ class Checker {
     const bool formal_tensor = formal.kind == TypeSpec::Kind::tensor;
     if (!formal_tensor && actual.kind == VType::Kind::tensor) {
       // tract evaluates tensors (e.g. dimensions from tract_core_shape_of) as integer attribute values;
-      // its `tensor<scalar>` does not fix the datum type, so the base is not checked.
-      if (!(tract_ && (formal.name == TypeName::integer || formal.name == TypeName::generic)))
+      // its `tensor<scalar>` does not fix the datum type, so the base is not checked. Likewise a
+      // scalar attribute: torch_to_nnef 0.24.12 passes LayerNorm's eps as a variable of shape [].
+      if (!(tract_ && (formal.name == TypeName::integer || formal.name == TypeName::scalar ||
+                       formal.name == TypeName::generic)))
         return std::string(" (a tensor cannot be passed to an attribute parameter)");
       return std::nullopt;
     }
@@ -747,7 +773,12 @@ class Checker {
         if (tract_ && formal.array_depth == 0) return std::nullopt;
         return std::string(" (an array literal cannot stand for a tensor)");
       }
-      return std::string(" (array depth differs)");
+      // tract coerces a single value given for a list attribute into a
+      // one-item list (deser.rs, CoerceFrom<Value> for TVec): torch_to_nnef
+      // writes `softmax(x, 1)` for axes: integer[]. The base is checked below.
+      const bool tract_single_for_list = tract_ && !formal_tensor && actual.kind == VType::Kind::attribute &&
+                                         actual.array_depth == 0 && formal.array_depth == 1;
+      if (!tract_single_for_list) return std::string(" (array depth differs)");
     }
     // Base types.
     TypeName want = formal.name;

@@ -81,6 +81,13 @@ fragment argmin_reduce( input: tensor<scalar>, axes: integer[] ) -> ( output: te
 fragment any_reduce( input: tensor<logical>, axes: integer[] ) -> ( output: tensor<logical> );
 fragment all_reduce( input: tensor<logical>, axes: integer[] ) -> ( output: tensor<logical> );
 fragment moments( input: tensor<scalar>, axes: integer[] ) -> ( mean: tensor<scalar>, variance: tensor<scalar> );
+# ---- Khronos neural-network ops (conv, batch_normalization, ...) ----
+fragment conv( input: tensor<scalar>, filter: tensor<scalar>, bias: tensor<scalar> = 0.0, border: string = 'constant',
+    padding: (integer, integer)[] = [], stride: integer[] = [], dilation: integer[] = [], groups: integer = 1 )
+    -> ( output: tensor<scalar> );
+fragment batch_normalization( input: tensor<scalar>, mean: tensor<scalar>, variance: tensor<scalar>,
+    offset: tensor<scalar>, scale: tensor<scalar>, epsilon: scalar ) -> ( output: tensor<scalar> );
+# ---- end of Khronos neural-network ops ----
 )NNEF";
 
 constexpr const char* kTractOperations = R"NNEF(
@@ -92,6 +99,13 @@ fragment tract_core_scan( body: string, scan: (string, tensor<scalar>, integer, 
     full: (string, tensor<scalar>)[], state: (string, tensor<scalar>, string)[],
     output: (string, string, integer, integer)[], skip: integer = 0, reset_every_turn: integer = 0,
     external_state: integer = 0 ) -> ( outputs: tensor<scalar>[] );
+# ---- tract neural-network ops (tract_core_log_softmax, ...) ----
+fragment tract_core_erf( x: tensor<scalar> ) -> ( y: tensor<scalar> );
+fragment tract_core_log_softmax( x: tensor<scalar>, axes: tensor<integer> ) -> ( output: tensor<scalar> );
+# ---- end of tract neural-network ops ----
+# ---- tract indexing and dynamic-shape ops ----
+fragment tract_core_range( start: integer, end: integer, step: integer ) -> ( output: tensor<integer> );
+# ---- end of tract indexing ops ----
 )NNEF";
 
 }  // namespace

@@ -63,6 +63,30 @@ TEST(NnefParser, UnknownTractRegistryOpsAreUncheckedInTractAndUnknownInStrict) {
   }
 }
 
+// torch_to_nnef 0.24.12 repeats `b_aligned_rank_expanded = unsqueeze(b, axes = [0]);` before
+// each call of an RNN cell stepped in Python, and tract loads it: the tract dialect accepts an
+// identical re-assignment; a different right-hand side, or the strict dialect, is still refused.
+TEST(NnefParser, TractDialectAcceptsOnlyAnIdenticalReassignment) {
+  auto doc_text = [](const std::string& second) {
+    return "version 1.0;\ngraph g( x ) -> ( y )\n{\n    x = external(shape = [2, 2]);\n"
+           "    e = unsqueeze(x, axes = [0]);\n    a = relu(e);\n    " + second + "\n    y = add(a, e);\n}\n";
+  };
+  const std::string same = doc_text("e = unsqueeze(x, axes = [0]);");
+  Document tract_doc = parse_document(same, "g.nnef", options_for(Dialect::tract));
+  EXPECT_NO_THROW(check_document(tract_doc, "g.nnef", options_for(Dialect::tract)));
+  for (const auto& [text, dialect] : {std::pair{same, Dialect::strict},
+                                      std::pair{doc_text("e = unsqueeze(x, axes = [1]);"), Dialect::tract}}) {
+    Document doc = parse_document(text, "g.nnef", options_for(dialect));
+    try {
+      check_document(doc, "g.nnef", options_for(dialect));
+      FAIL() << "expected an error";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.where().line, 7);
+      EXPECT_NE(e.message().find("identifier 'e' assigned twice (first at 5:5)"), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(NnefParser, KeepsVersionExtensionsAndPositions) {
   const std::string text =
       "version 1.0;\nextension tract_registry tract_core;\n\ngraph g( x ) -> ( y )\n{\n  x = external(shape = [1]);\n"

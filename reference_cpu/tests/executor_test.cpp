@@ -332,14 +332,38 @@ TEST(ExecutorBadModels, UnknownOp) {
       "graph g(x) -> (y)\n{\n"
       "    x = tract_core_external(shape = [2], datum_type = 'f32');\n"
       "    y = mystery(x);\n}\n";
+  // UNSUPPORTED (not a failure of the model): the op and its line:col.
   std::string msg;
   try {
     run_model(model_from_text(text), {{"x", Tensor(DType::f32, {2})}}, literal_f32());
-  } catch (const Error& e) {
+  } catch (const UnsupportedOpError& e) {
     msg = e.what();
+    EXPECT_EQ(e.op(), "mystery");
+    EXPECT_EQ(e.where().line, 7);
   }
-  EXPECT_NE(msg.find("t/graph.nnef:7:"), std::string::npos) << msg;
-  EXPECT_NE(msg.find("unknown operation 'mystery'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("UNSUPPORTED: op 'mystery' at t/graph.nnef:7:"), std::string::npos) << msg;
+}
+
+TEST(ExecutorBadModels, UnsupportedOpInsideAFragmentKeepsItsKindOpAndLine) {
+  // Through the fragment call (rethrow_in_fragment) and the statement (rethrow_at).
+  const std::string text =
+      "version 1.0;\nextension tract_registry tract_core;\n"
+      "fragment f( x: tensor<scalar> ) -> ( y: tensor<scalar> )\n{\n"
+      "    y = tract_core_fft(x, axis = 0, inverse = false);\n}\n"
+      "graph g(x) -> (y)\n{\n"
+      "    x = tract_core_external(shape = [2], datum_type = 'f32');\n"
+      "    y = f(x);\n}\n";
+  for (const auto& opt : {literal_f32(), RunOptions{}}) {
+    try {
+      run_model(model_from_text(text), {{"x", Tensor(DType::f32, {2})}}, opt);
+      ADD_FAILURE() << "expected UnsupportedOpError";
+    } catch (const UnsupportedOpError& e) {
+      EXPECT_EQ(e.op(), "tract_core_fft");
+      EXPECT_EQ(e.where().line, 5) << e.what();
+      EXPECT_EQ(e.where().column, 9) << e.what();
+      EXPECT_EQ(std::string(e.what()).rfind("UNSUPPORTED: op 'tract_core_fft' at t/graph.nnef:5:9", 0), 0u) << e.what();
+    }
+  }
 }
 
 TEST(ExecutorBadModels, MissingInputWrongShapeWrongDtypeExtraInput) {

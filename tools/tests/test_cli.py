@@ -1,6 +1,7 @@
 """End-to-end tests of the rnnconf command line: run (reports, exit codes,
 filters, engines), check (any export with inputs/expect/truth folders, refused
-models reported as FAIL with the graph.nnef line), list and validate.
+models reported as FAIL with the graph.nnef line, an unknown op as UNSUPPORTED),
+list and validate.
 
 Uses the release build named by RNNCONF_BUILD_DIR (ci/test.sh sets it)."""
 from __future__ import annotations
@@ -189,7 +190,9 @@ def test_check_reports_a_refused_model_with_its_line(tmp_path):
     assert "graph.nnef:" in p.stdout, p.stdout
     unknown = _repack_with_graph(model, tmp_path / "unknown", lambda g: g.replace("= tile(", "= tilez(", 1))
     p = rnnconf("check", unknown, "--inputs", inputs, "--expect", expect)
-    assert p.returncode == 1 and "tilez" in p.stdout, p.stdout
+    # an op nobody implements is UNSUPPORTED (exit 3), not a FAIL: tests/test_unsupported.py
+    assert p.returncode == 3 and p.stdout.startswith(f"UNSUPPORTED {unknown}: op 'tilez' at "), p.stdout
+    assert "graph.nnef:133:16" in p.stdout, p.stdout
 
 
 def test_check_missing_input_is_a_clear_failure(tmp_path):

@@ -29,6 +29,7 @@ std::string short_verdict(const std::string& v) {
   if (v == "FAIL_NUMERIC") return "numeric";
   if (v == "FAIL_LOAD") return "load";
   if (v == "FAIL_EXPORT") return "export";
+  if (v == "UNSUPPORTED") return "unsupported";
   return v;
 }
 

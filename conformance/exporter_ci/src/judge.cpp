@@ -89,6 +89,13 @@ Verdict judge_export(const MatrixCase& c, const Golden& g, const std::optional<f
   try {
     v.export_path_kind = path_kind(*model);
     out = execute(*model, g.inputs, mode, device);
+  } catch (const UnsupportedOpError& e) {
+    // An op the engine lacks: coverage, not a verdict on the export's numbers.
+    v.verdict = "UNSUPPORTED";
+    v.error = e.what();
+    v.unsupported_op = e.op();
+    v.unsupported_at = e.where().str();
+    return v;
   } catch (const std::exception& e) {
     // Whatever the exporter wrote, a model we cannot load or run is a verdict
     // about that export, not a crash of the harness.
@@ -109,7 +116,9 @@ Verdict judge_export(const MatrixCase& c, const Golden& g, const std::optional<f
       continue;
     }
     const auto j =
-        conformance::judge_output(name, it->second, g.torch_f32.at(name), g.truth.at(name), policy, c.spec);
+        c.is_model()
+            ? conformance::judge_output_generic(name, it->second, g.torch_f32.at(name), g.truth.at(name), policy)
+            : conformance::judge_output(name, it->second, g.torch_f32.at(name), g.truth.at(name), policy, c.spec);
     passed = passed && j.passed;
     if (!j.passed) reasons += (reasons.empty() ? "" : "; ") + name + ": " + j.reason;
     worst = (std::isnan(j.e_ours) || std::isnan(worst)) ? kNaN : std::max(worst, j.e_ours);
@@ -119,7 +128,7 @@ Verdict judge_export(const MatrixCase& c, const Golden& g, const std::optional<f
   v.worst_abs_error = worst;
   // As `rnnconf run` does: a golden that cannot reveal an error is reported as
   // such whatever the numbers (conformance/POLICY.md), but a refused model fails.
-  if (conformance::is_mistrusted(policy, c.spec, g.truth))
+  if (c.is_model() ? g.mistrusted_by_generator : conformance::is_mistrusted(policy, c.spec, g.truth))
     v.verdict = "MISTRUSTED";
   else
     v.verdict = passed ? "PASS" : "FAIL_NUMERIC";

@@ -11,8 +11,10 @@ void Summary::add(const Entry& e) {
     ++fixed;
   else if (e.change == "still_failing")
     ++still_failing;
-  else
+  else if (e.change == "unchanged_pass")
     ++unchanged_pass;
+  if (e.change == "newly_unsupported") ++newly_unsupported;
+  if (e.now.unsupported()) ++unsupported;
   if (e.export_changed) ++export_changed;
   if (e.now.verdict == "FAIL_EXPORT") ++export_failed;
 }
@@ -24,6 +26,7 @@ Summary Report::summary() const {
 }
 
 std::string classify_change(const Verdict& baseline, const Verdict& now) {
+  if (now.unsupported()) return baseline.unsupported() ? "still_unsupported" : "newly_unsupported";
   if (!baseline.failing() && now.failing()) return "newly_broken";
   if (baseline.failing() && !now.failing()) return "fixed";
   if (baseline.failing()) return "still_failing";

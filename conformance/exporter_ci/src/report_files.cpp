@@ -46,7 +46,8 @@ json verdict_json(const Verdict& v) {
           {"outputs", outs},
           {"warnings", v.warnings},
           {"triage", v.triage},
-          {"defect_class", v.defect_class}};
+          {"defect_class", v.defect_class},
+          {"unsupported_op", v.unsupported() ? json{{"op", v.unsupported_op}, {"at", v.unsupported_at}} : json(nullptr)}};
 }
 
 Verdict verdict_from(const json& j) {
@@ -64,6 +65,10 @@ Verdict verdict_from(const json& j) {
   v.warnings = j.at("warnings").get<std::vector<std::string>>();
   v.triage = j.at("triage").get<std::string>();
   v.defect_class = j.at("defect_class").get<std::string>();
+  if (j.contains("unsupported_op") && j["unsupported_op"].is_object()) {
+    v.unsupported_op = j["unsupported_op"].at("op").get<std::string>();
+    v.unsupported_at = j["unsupported_op"].at("at").get<std::string>();
+  }
   return v;
 }
 
@@ -127,6 +132,8 @@ json to_json(const Report& r) {
             {"fixed", s.fixed},
             {"still_failing", s.still_failing},
             {"unchanged_pass", s.unchanged_pass},
+            {"unsupported", s.unsupported},
+            {"newly_unsupported", s.newly_unsupported},
             {"export_changed", s.export_changed},
             {"export_failed", s.export_failed}}},
           {"entries", entries}};
@@ -179,10 +186,11 @@ void write_junit(const fs::path& file, const Report& r) {
   auto out = open_out(file);
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   // Only newly broken entries fail the suite; still-failing ones are known
-  // defects of the baseline and are reported as skipped with their verdicts.
+  // defects of the baseline and are reported as skipped with their verdicts,
+  // UNSUPPORTED ones as skipped with the op and its location.
   const std::string counts =
       fmt::format("tests=\"{}\" failures=\"{}\" skipped=\"{}\" time=\"{:.3f}\"", s.entries, s.newly_broken,
-                  s.still_failing, r.export_wall_seconds + r.judge_wall_seconds);
+                  s.still_failing + s.unsupported, r.export_wall_seconds + r.judge_wall_seconds);
   out << "<testsuites name=\"rnnconf exporter-ci\" " << counts << ">\n";
   out << "<testsuite name=\"exporter-ci\" " << counts << ">\n";
   for (const auto& e : r.entries) {
@@ -193,6 +201,12 @@ void write_junit(const fs::path& file, const Report& r) {
       out << fmt::format("    <failure message=\"newly broken: now {}, baseline {}: {}\">{}</failure>\n",
                          e.now.verdict, e.baseline.verdict,
                          xml_escape(e.now.triage.empty() ? e.now.error : e.now.triage), body);
+    else if (e.now.unsupported())
+      out << fmt::format("    <skipped message=\"UNSUPPORTED: op '{}' at {}{}\"/>\n", xml_escape(e.now.unsupported_op),
+                         xml_escape(e.now.unsupported_at),
+                         e.change == "newly_unsupported"
+                             ? xml_escape(" (coverage lost: " + e.baseline.verdict + " with the baseline exporter)")
+                             : std::string());
     else if (e.change == "still_failing")
       out << fmt::format(
           "    <skipped message=\"still failing as with the baseline exporter: now {}, baseline {}\"/>\n",

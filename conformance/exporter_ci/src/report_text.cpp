@@ -13,6 +13,8 @@ std::string change_label(const std::string& change) {
   if (change == "newly_broken") return "NEWLY BROKEN";
   if (change == "fixed") return "FIXED";
   if (change == "still_failing") return "still failing";
+  if (change == "newly_unsupported") return "NEWLY UNSUPP.";
+  if (change == "still_unsupported") return "unsupported";
   return "unchanged pass";
 }
 
@@ -42,12 +44,16 @@ std::string details(const Entry& e) {
     // Export and load failures: the triage line restates the error shown above.
     if (e.now.verdict == "FAIL_NUMERIC") add("triage: ", e.now.triage);
   }
+  if (e.now.unsupported()) add("now: ", e.now.error);
+  if (e.change == "newly_unsupported")
+    add("coverage: ", "the export now uses an op the engine lacks (not a numeric regression; baseline " +
+                          e.baseline.verdict + ")");
   if (e.baseline.failing() && e.change != "still_failing") add("baseline: ", e.baseline.error);
   if (e.baseline.failing() && e.change == "still_failing" && e.baseline.verdict != e.now.verdict)
     add("baseline: ", e.baseline.verdict + ": " + e.baseline.error);
   if (e.export_changed) add("export vs baseline: ", e.export_diff);
   for (const auto& w : e.now.warnings) add("warning: ", w);
-  if (e.change == "newly_broken" || e.change == "fixed") add("repro: ", e.repro);
+  if (e.change == "newly_broken" || e.change == "fixed" || e.change == "newly_unsupported") add("repro: ", e.repro);
   return out;
 }
 
@@ -66,11 +72,12 @@ std::string format_summary(const Report& r) {
   std::string shards;
   for (const auto& sh : r.shards) shards += (shards.empty() ? "" : ",") + sh;
   return fmt::format(
-      "exporter-ci{}{}: {} judged: newly broken {}, fixed {}, still failing {}, unchanged pass {}; "
-      "exports changed {}, exports failed {}; export {:.1f}s, judge {:.1f}s",
+      "exporter-ci{}{}: {} judged: newly broken {}, fixed {}, still failing {}, unchanged pass {}, "
+      "unsupported {} (newly {}); exports changed {}, exports failed {}; export {:.1f}s, judge {:.1f}s",
       r.release.empty() ? "" : " (torch_to_nnef " + r.release + ")",
       shards.empty() || shards == "1/1" ? "" : " (shards " + shards + ")", s.entries, s.newly_broken, s.fixed,
-      s.still_failing, s.unchanged_pass, s.export_changed, s.export_failed, r.export_wall_seconds,
+      s.still_failing, s.unchanged_pass, s.unsupported, s.newly_unsupported, s.export_changed, s.export_failed,
+      r.export_wall_seconds,
       r.judge_wall_seconds);
 }
 

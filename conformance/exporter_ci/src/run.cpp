@@ -102,7 +102,7 @@ int run_exporter_ci(const RunSpec& s, Report& report, const EntrySink& on_entry)
   const Policy policy = load_policy(s.root / "conformance" / "POLICY.md");
   const size_t total = s.cases.size() * s.engines.size();
   for (const auto& c : s.cases) {
-    const fs::path golden_dir = s.root / "goldens" / "data" / c.name;
+    const fs::path golden_dir = conformance::golden_dir(s.root, c);  // goldens/data or goldens/models
     const Golden g = load_golden(golden_dir);  // a missing golden is our error: regenerate the goldens
     const ExportRecord rec = read_export_record(exports, c.name);
     const ExportChange change = describe_export_change(g.export_path, rec.model);

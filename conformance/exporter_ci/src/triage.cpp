@@ -72,6 +72,9 @@ Triage triage_verdict(const conformance::MatrixCase& c, const std::filesystem::p
   if (v.verdict == "PASS") return {};
   if (v.verdict == "FAIL_EXPORT") return {"export: " + first_line(v.error), "export: " + error_class(v.error)};
   if (v.verdict == "FAIL_LOAD") return {"load: " + first_line(v.error), "load: " + error_class(v.error)};
+  if (v.unsupported()) return {"unsupported: " + first_line(v.error), "unsupported: op '" + v.unsupported_op + "'"};
+  if (v.verdict == "MISTRUSTED" && c.is_model())
+    return {"golden mistrusted (the model generator's meta.json says so)", "mistrusted: model golden"};
   if (v.verdict == "MISTRUSTED") {
     const bool relu = c.spec.kind == RnnSpec::Kind::rnn_relu;
     const double fraction = conformance::mistrust_fraction(policy, c.spec, g.truth);
@@ -82,6 +85,7 @@ Triage triage_verdict(const conformance::MatrixCase& c, const std::filesystem::p
             mistrust_class(c)};
   }
   if (!model) return {"numeric failure without a model", "numeric: untriaged"};
+  if (c.is_model()) return {"not triaged (model tier: issue 16): " + first_line(v.error), "numeric: untriaged"};
   try {
     // Triage records intermediates on reference_cpu, whatever engine failed.
     const nnef::Model m = nnef::load_model(*model);

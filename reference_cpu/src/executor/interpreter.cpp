@@ -19,6 +19,11 @@ namespace {
 using nnef::Expr;
 
 void rethrow_in_fragment(const Error& e, const std::string& fragment, const SourceLocation& call) {
+  // UNSUPPORTED keeps its type, op and location (the op's own line inside the fragment body).
+  if (const auto* u = dynamic_cast<const UnsupportedOpError*>(&e)) {
+    if (u->where().file.empty()) throw UnsupportedOpError(u->op(), call, u->detail());
+    throw *u;
+  }
   if (e.where().file.empty()) throw Error(call, e.message());
   // Name the innermost call only (nested calls would stack one suffix per level).
   if (e.message().find(" (in fragment '") != std::string::npos) throw e;
@@ -159,8 +164,9 @@ Value eval_invocation(ExecContext& ctx, const nnef::Invocation& inv, Scope& scop
     const nnef::Fragment* decl = find_declaration(inv.op);
     const PrimitiveOp* prim = find_primitive(inv.op);
     if (!decl || (!prim && inv.op != "tract_core_scan"))
-      throw Error(fmt::format("unknown operation '{}' (not a document fragment nor an op this executor implements)",
-                              inv.op));
+      throw UnsupportedOpError(inv.op, where,
+                               decl ? "declared, but reference_cpu does not implement it"
+                                    : "not a document fragment nor an op this executor implements");
     OpCall call{inv.op, bind_arguments(ctx, *decl, inv, scope), param_names(*decl), ctx.working,
                 generic_text(inv.generic_arg)};
     return named_for_budget(inv.op, [&]() -> Value {
@@ -289,6 +295,10 @@ void lvalue_names(const Expr& lv, std::vector<std::string>& out) {
 }  // namespace
 
 void rethrow_at(const Error& e, const SourceLocation& where) {
+  if (const auto* u = dynamic_cast<const UnsupportedOpError*>(&e)) {  // keeps its type (UNSUPPORTED, not FAIL)
+    if (u->where().file.empty()) throw UnsupportedOpError(u->op(), where, u->detail());
+    throw *u;
+  }
   if (e.where().file.empty()) throw Error(where, e.message());
   throw e;
 }
@@ -495,6 +505,8 @@ Value bind_variable(ExecContext& ctx, const nnef::Assignment& st) {
   if (it == ctx.model.variables.end()) throw Error(where, "variable: not loaded with the model");
   const Tensor& t = it->second;
   if (ctx.working == DType::f64 && t.dtype() == DType::f32) return Value::of_tensor(t.cast(DType::f64));
+  // An f64 data file under `variable<scalar>` (tract keeps the file's type): an f32 run reads it in f32.
+  if (ctx.working == DType::f32 && t.dtype() == DType::f64) return Value::of_tensor(t.cast(DType::f32));
   return Value::of_shared(std::shared_ptr<const Tensor>(std::shared_ptr<const Tensor>{}, &t));
 }
 

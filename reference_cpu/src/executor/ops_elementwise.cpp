@@ -4,6 +4,7 @@
 // or f64): no silent widening, so f32 runs behave like a float32 engine.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <type_traits>
 #include <utility>
 
@@ -182,47 +183,69 @@ Value op_not(const OpCall& c) {
 
 Value op_copy(const OpCall& c) { return Value::of_shared(c.tensor(0)); }
 
+// select(condition, true_value, false_value) over any dtype (f32, f64, i64,
+// bool): t2n's within_bound_index fragment selects between i64 shape values
+// (`select(cond, 0, input_axis_size)`). As tract (multi_rank_broadcast), the
+// three operands broadcast from the first axis. An integer literal beside a
+// float tensor takes the tensor's dtype, a scalar literal the run's dtype.
 Value op_select(const OpCall& c) {
-  const auto cond = c.tensor(0), t = c.tensor(1), f = c.tensor(2);
-  if (cond->dtype() != DType::boolean) c.fail("condition must be a logical tensor");
-  same_float_dtype(c, *t, *f);
+  const auto cond = c.tensor(0);
+  auto t = c.tensor(1), f = c.tensor(2);
+  if (cond->dtype() != DType::boolean)
+    c.fail(fmt::format("condition must be a logical tensor, got {}{}", dtype_name(cond->dtype()),
+                       shape_str(cond->shape())));
+  if (c.arg(1).kind == Value::Kind::integer && is_float(f->dtype()))
+    t = std::make_shared<const Tensor>(t->cast(f->dtype()));
+  if (c.arg(2).kind == Value::Kind::integer && is_float(t->dtype()))
+    f = std::make_shared<const Tensor>(f->cast(t->dtype()));
+  if (t->dtype() != f->dtype())
+    c.fail(fmt::format("true_value and false_value differ in dtype: {}{} and {}{}", dtype_name(t->dtype()),
+                       shape_str(t->shape()), dtype_name(f->dtype()), shape_str(f->shape())));
   Shape ct, out;
   if (!broadcast_first_axis(cond->shape(), t->shape(), ct) || !broadcast_first_axis(ct, f->shape(), out))
     c.fail(fmt::format("shapes {}, {} and {} do not broadcast (NNEF aligns from the first axis)",
                        shape_str(cond->shape()), shape_str(t->shape()), shape_str(f->shape())));
   const auto sc = broadcast_strides(cond->shape(), out), st = broadcast_strides(t->shape(), out),
              sf = broadcast_strides(f->shape(), out);
-  auto run = [&](auto tag) {
-    using T = decltype(tag);
-    Tensor y = poisoned(t->dtype(), out);
-    auto yc = cond->span<bool>();
-    auto yt = t->span<T>();
-    auto yf = f->span<T>();
-    auto yy = y.span<T>();
-    size_t flat = 0;
-    for_each_index(out, [&](const std::vector<int64_t>& idx) {
-      int64_t oc = 0, ot = 0, of = 0;
-      for (size_t k = 0; k < idx.size(); ++k) {
-        oc += idx[k] * sc[k];
-        ot += idx[k] * st[k];
-        of += idx[k] * sf[k];
-      }
-      yy[flat++] = yc[static_cast<size_t>(oc)] ? yt[static_cast<size_t>(ot)] : yf[static_cast<size_t>(of)];
-    });
-    return y;
-  };
-  return Value::of_tensor(t->dtype() == DType::f32 ? run(float{}) : run(double{}));
+  Tensor y = poisoned(t->dtype(), out);
+  const size_t es = dtype_size(t->dtype());
+  auto yc = cond->span<bool>();
+  const std::byte* bt = t->bytes();
+  const std::byte* bf = f->bytes();
+  std::byte* by = y.bytes();
+  size_t flat = 0;
+  for_each_index(out, [&](const std::vector<int64_t>& idx) {
+    int64_t oc = 0, ot = 0, of = 0;
+    for (size_t k = 0; k < idx.size(); ++k) {
+      oc += idx[k] * sc[k];
+      ot += idx[k] * st[k];
+      of += idx[k] * sf[k];
+    }
+    const std::byte* src =
+        yc[static_cast<size_t>(oc)] ? bt + static_cast<size_t>(ot) * es : bf + static_cast<size_t>(of) * es;
+    std::memcpy(by + flat * es, src, es);
+    ++flat;
+  });
+  return Value::of_tensor(std::move(y));
 }
 
+// clamp(x, a, b) = min(max(x, a), b) with broadcasting; float x (integer
+// literal bounds take x's dtype) or i64 x with i64 bounds.
 Value op_clamp(const OpCall& c) {
-  const auto x = c.tensor(0), a = c.tensor(1), b = c.tensor(2);
-  same_float_dtype(c, *x, *a);
-  same_float_dtype(c, *x, *b);
+  auto x = c.tensor(0), a = c.tensor(1), b = c.tensor(2);
+  if (c.arg(1).kind == Value::Kind::integer && is_float(x->dtype()))
+    a = std::make_shared<const Tensor>(a->cast(x->dtype()));
+  if (c.arg(2).kind == Value::Kind::integer && is_float(x->dtype()))
+    b = std::make_shared<const Tensor>(b->cast(x->dtype()));
   auto run = [&](auto tag) {
     using T = decltype(tag);
     const Tensor lo = broadcast_apply<T, T, T>(c, *x, *a, x->dtype(), [](T v, T l) { return std::max(v, l); });
     return broadcast_apply<T, T, T>(c, lo, *b, x->dtype(), [](T v, T h) { return std::min(v, h); });
   };
+  if (x->dtype() == DType::i64 && a->dtype() == DType::i64 && b->dtype() == DType::i64)
+    return Value::of_tensor(run(int64_t{}));
+  same_float_dtype(c, *x, *a);
+  same_float_dtype(c, *x, *b);
   return Value::of_tensor(x->dtype() == DType::f32 ? run(float{}) : run(double{}));
 }
 

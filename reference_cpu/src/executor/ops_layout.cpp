@@ -204,15 +204,53 @@ Value op_stack(const OpCall& c) {
   return Value::of_tensor(concat_tensors(c, expanded, axis));
 }
 
+namespace {
+
+// One begin/end bound of slice: its value and whether it was written as an
+// integer literal in the graph (or a fragment's literal argument) rather than
+// computed at run time (a one-element i64 tensor from shape arithmetic).
+struct Bound {
+  int64_t v = 0;
+  bool literal = true;
+};
+
+std::vector<Bound> bounds_of(const OpCall& c, size_t k) {
+  const Value& v = c.arg(k);
+  std::vector<Bound> out;
+  if (v.is_tensor()) {  // a rank-1 i64 tensor given for the whole list
+    for (int64_t x : as_int_list(v, c.what(k))) out.push_back({x, false});
+    return out;
+  }
+  for (const auto& item : as_items(v, c.what(k)))
+    out.push_back({as_int(item, c.what(k) + " item"), !item.is_tensor()});
+  return out;
+}
+
+std::string bounds_str(const std::vector<Bound>& b) {
+  std::vector<int64_t> v;
+  for (const auto& x : b) v.push_back(x.v);
+  return shape_str(v);
+}
+
+}  // namespace
+
+// slice, tract semantics (nnef/src/ops/nnef/deser.rs `slice`), which differ
+// from the NNEF spec: a LITERAL negative begin counts from the end, a literal
+// end <= 0 too (end = 0 means "to the end"); then begin and end are clamped
+// to the extent. A begin/end COMPUTED at run time (t2n's dyn_slice /
+// within_bound_index fragments, already bounded to [0, extent]) is only
+// clamped: tract applies the negative/zero rule to constants only, so a
+// computed end of 0 is an empty slice, not the whole axis. Strides must be
+// positive (PyTorch refuses negative steps, so no export has one).
 Value op_slice(const OpCall& c) {
   const auto x = c.tensor(0);
   const auto axes = as_int_list(c.arg(1), c.what(1));
-  const auto begin = as_int_list(c.arg(2), c.what(2));
-  const auto end = as_int_list(c.arg(3), c.what(3));
+  const auto begin = bounds_of(c, 2);
+  const auto end = bounds_of(c, 3);
   const auto stride = as_int_list(c.arg(4), c.what(4));
   if (begin.size() != axes.size() || end.size() != axes.size() || (!stride.empty() && stride.size() != axes.size()))
-    c.fail(fmt::format("axes {}, begin {}, end {}, stride {} differ in length", list_str(axes), list_str(begin),
-                       list_str(end), list_str(stride)));
+    c.fail(fmt::format("axes {}, begin {}, end {}, stride {} differ in length", list_str(axes), bounds_str(begin),
+                       bounds_str(end), list_str(stride)));
   const size_t r = static_cast<size_t>(x->rank());
   std::vector<int64_t> b0(r, 0), st(r, 1);
   Shape out = x->shape();
@@ -221,14 +259,13 @@ Value op_slice(const OpCall& c) {
     const int64_t ext = x->shape()[static_cast<size_t>(a)];
     const int64_t s = stride.empty() ? 1 : stride[i];
     if (s <= 0) c.fail(fmt::format("stride {} on axis {} (only positive strides are supported)", s, a));
-    // tract: a negative begin counts from the end; an end <= 0 too (0 = to the end).
-    int64_t b = begin[i] < 0 ? begin[i] + ext : begin[i];
-    int64_t e = end[i] <= 0 ? end[i] + ext : end[i];
+    int64_t b = begin[i].literal && begin[i].v < 0 ? begin[i].v + ext : begin[i].v;
+    int64_t e = end[i].literal && end[i].v <= 0 ? end[i].v + ext : end[i].v;
     b = std::clamp<int64_t>(b, 0, ext);
     e = std::clamp<int64_t>(e, 0, ext);
     if (e < b)
-      c.fail(fmt::format("empty reversed range on axis {}: begin {} end {} (extent {}) for input {}", a, begin[i],
-                         end[i], ext, shape_str(x->shape())));
+      c.fail(fmt::format("empty reversed range on axis {}: begin {} end {} (extent {}) for input {}", a, begin[i].v,
+                         end[i].v, ext, shape_str(x->shape())));
     b0[static_cast<size_t>(a)] = b;
     st[static_cast<size_t>(a)] = s;
     out[static_cast<size_t>(a)] = (e - b + s - 1) / s;
@@ -331,13 +368,16 @@ Value op_shape_of(const OpCall& c) {
 }
 
 // tract_core_cast(input, to): float targets become the working dtype (an f64
-// run stays in double: it is our truth), integer targets i64, bool bool.
+// run stays in double: it is our truth), integer targets i64, bool bool;
+// 'tdim' (tract's symbolic dimension type, cast to by t2n's
+// within_bound_index fragment) is an integer: i64.
 Value op_cast(const OpCall& c) {
   const auto x = c.tensor(0);
   const std::string& to = as_string(c.arg(1), c.what(1));
   DType d = DType::f32;
   if (to == "f16" || to == "f32" || to == "f64" || to == "F16" || to == "F32" || to == "F64") d = c.working;
   else if (to == "bool" || to == "Bool") d = DType::boolean;
+  else if (to == "tdim" || to == "TDim") d = DType::i64;
   else if (!to.empty() && (to[0] == 'i' || to[0] == 'u' || to[0] == 'I' || to[0] == 'U')) d = DType::i64;
   else c.fail("unknown target type '" + to + "'");
   return Value::of_tensor(x->dtype() == d ? *x : x->cast(d));

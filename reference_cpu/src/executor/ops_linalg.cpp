@@ -1,29 +1,19 @@
 // matmul (batched, transposeA/B, batch axes broadcast) and linear
-// (input · filterᵀ + bias). Plain loops in the tensors' dtype: the literal
-// path is the clear reference, not a fast one. Each dot product is summed
-// pairwise (runs of 8 in index order, then halves): float error grows with
-// log k instead of k, as in blocked BLAS kernels (tract, OpenBLAS), where a
+// (input · filterᵀ + bias; on rank > 2 as tract, see op_linear). Plain loops
+// in the tensors' dtype: the literal path is the clear reference, not a fast
+// one. Each dot product is summed pairwise (pairwise_sum, ops_nn_support.hpp:
+// runs of 8 in index order, then halves): float error grows with log k
+// instead of k, as in blocked BLAS kernels (tract, OpenBLAS), where a
 // sequential float sum over a long dot (I = 73) was measured outside the
 // policy bound that PyTorch itself meets (rnnconf fuzz --engine cpu-literal).
 #include <fmt/format.h>
 
+#include "executor/ops_nn_support.hpp"
 #include "executor/primitive_ops.hpp"
 #include "executor/tensor_index.hpp"
 
 namespace rnnconf::cpu {
 namespace {
-
-// Σ term(q) for q in [lo, hi): runs of up to 8 in index order, halves combined pairwise.
-template <class T, class Term>
-T pairwise_sum(const Term& term, int64_t lo, int64_t hi) {
-  if (hi - lo <= 8) {
-    T acc = T(0);
-    for (int64_t q = lo; q < hi; ++q) acc += term(q);
-    return acc;
-  }
-  const int64_t mid = lo + (hi - lo) / 2;
-  return pairwise_sum<T>(term, lo, mid) + pairwise_sum<T>(term, mid, hi);
-}
 
 template <class T>
 Tensor matmul_typed(const OpCall& c, const Tensor& a, const Tensor& b, bool ta, bool tb) {
@@ -85,13 +75,29 @@ Value op_matmul(const OpCall& c) {
   return Value::of_tensor(matmul_any(c, *a, *b, as_bool(c.arg(2), c.what(2)), as_bool(c.arg(3), c.what(3))));
 }
 
+// linear(input, filter, bias): the NNEF spec defines it for rank 2 only
+// ([N, C_in] · [C_out, C_in]ᵀ + [1, C_out]). tract's stdlib defines it as
+// matmul(input, filter, transposeB = true) + bias, so it follows matmul on
+// any rank >= 2: leading (batch) axes broadcast, and the lower-rank operand
+// gets leading unit axes (numpy matmul, as tract). torch_to_nnef writes
+// nn.Linear on [B, T, C_in] as linear(x, unsqueeze(w, [0]), bias [1, 1, C_out]).
+// The bias is added with NNEF first-axis broadcasting, as `add`.
 Value op_linear(const OpCall& c) {
   const auto x = c.tensor(0), w = c.tensor(1), bias = c.tensor(2);
-  if (x->rank() != 2 || w->rank() != 2)
-    c.fail(fmt::format("input {} and filter {} must be rank 2", shape_str(x->shape()), shape_str(w->shape())));
-  const Tensor xw = matmul_any(c, *x, *w, false, true);
-  OpCall add{"linear", {Value::of_tensor(xw), Value::of_shared(bias)}, {"x", "bias"}, c.working, ""};
-  add.op = "add";
+  if (x->rank() < 2 || w->rank() < 2)
+    c.fail(fmt::format("input {} and filter {} must have rank >= 2", shape_str(x->shape()), shape_str(w->shape())));
+  auto lead = [](const Tensor& t, int64_t rank) {
+    Shape s(static_cast<size_t>(rank - t.rank()), 1);
+    s.insert(s.end(), t.shape().begin(), t.shape().end());
+    return t.reshaped(s);
+  };
+  const int64_t r = std::max(x->rank(), w->rank());
+  const Tensor xr = x->rank() == r ? *x : lead(*x, r), wr = w->rank() == r ? *w : lead(*w, r);
+  if (xr.shape()[static_cast<size_t>(r - 1)] != wr.shape()[static_cast<size_t>(r - 1)])
+    c.fail(fmt::format("input {} and filter {} differ in the input-feature (last) axis", shape_str(x->shape()),
+                       shape_str(w->shape())));
+  const Tensor xw = matmul_any(c, xr, wr, false, true);
+  OpCall add{"add", {Value::of_tensor(xw), Value::of_shared(bias)}, {"x", "y"}, c.working, ""};
   try {
     return op_binary(add);
   } catch (const Error& e) {

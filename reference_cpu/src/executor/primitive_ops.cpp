@@ -37,6 +37,17 @@ const std::vector<PrimitiveOp>& table() {
       {"unsqueeze", op_unsqueeze}, {"concat", op_concat},  {"split", op_split},       {"stack", op_stack},
       {"unstack", op_unstack},   {"slice", op_slice},      {"tile", op_tile},         {"constant", op_constant},
       {"tract_core_shape_of", op_shape_of}, {"tract_core_cast", op_cast},
+      // ---- neural-network ops around RNNs (ops_nn_*.cpp) ----
+      {"conv", op_conv},         {"batch_normalization", op_batch_normalization},
+      {"leaky_relu", op_leaky_relu}, {"tract_core_erf", op_erf},
+      {"softmax", op_softmax},   {"tract_core_log_softmax", op_softmax},
+      {"sum_reduce", op_reduce}, {"mean_reduce", op_reduce}, {"max_reduce", op_reduce}, {"min_reduce", op_reduce},
+      {"argmax_reduce", op_arg_reduce}, {"argmin_reduce", op_arg_reduce},
+      // ---- end of neural-network ops ----
+      // ---- indexing, padding and dynamic-shape ops (ops_index_*.cpp) ----
+      {"pad", op_pad},           {"gather", op_gather},    {"tract_core_gather", op_gather},
+      {"tract_core_range", op_range},
+      // ---- end of indexing ops ----
   };
   return ops;
 }

@@ -66,4 +66,20 @@ Value op_linear(const OpCall& c);
 Value op_shape_of(const OpCall& c);
 Value op_cast(const OpCall& c);
 
+// ---- neural-network ops around RNNs (ops_nn_*.cpp) ----
+Value op_conv(const OpCall& c);                 // ops_nn_conv.cpp
+Value op_batch_normalization(const OpCall& c);  // ops_nn_norm.cpp
+Value op_leaky_relu(const OpCall& c);           // ops_nn_activation.cpp
+Value op_erf(const OpCall& c);                  // ops_nn_activation.cpp (tract_core_erf)
+Value op_softmax(const OpCall& c);              // ops_nn_softmax.cpp (softmax, tract_core_log_softmax)
+Value op_reduce(const OpCall& c);               // ops_nn_reduce.cpp (sum/mean/max/min_reduce)
+Value op_arg_reduce(const OpCall& c);           // ops_nn_reduce.cpp (argmax/argmin_reduce)
+// ---- end of neural-network ops ----
+
+// ---- indexing, padding and dynamic-shape ops (ops_index_*.cpp) ----
+Value op_pad(const OpCall& c);     // ops_index_pad.cpp
+Value op_gather(const OpCall& c);  // ops_index_gather.cpp
+Value op_range(const OpCall& c);   // ops_index_range.cpp
+// ---- end of indexing ops ----
+
 }  // namespace rnnconf::cpu

@@ -43,7 +43,9 @@ enum rnnconf_message_kind {
   RNNCONF_MSG_WARNING = 0,       /* a warning of the run (RunResult::warnings) */
   RNNCONF_MSG_ERROR = 1,         /* the call failed: rnnconf::Error on the host */
   RNNCONF_MSG_MEMORY_BUDGET = 2, /* the call failed on the memory budget: MemoryBudgetError */
-  RNNCONF_MSG_DETAIL = 3         /* what a probe found (device name, library versions) */
+  RNNCONF_MSG_DETAIL = 3,        /* what a probe found (device name, library versions) */
+  RNNCONF_MSG_UNSUPPORTED_OP = 4 /* the call failed on an op the engine lacks: UnsupportedOpError;
+                                    text "op\nfile\nline\ncolumn\ndetail" (module_boundary.hpp) */
 };
 
 typedef struct rnnconf_module_sink {

@@ -1,6 +1,7 @@
 // Both sides of the module boundary (module_abi.h), header-only so that a
 // module needs nothing of rnnconf_conformance: Tensors as C views and back,
-// and, on the module side, every exception turned into a sink message.
+// and, on the module side, every exception turned into a sink message
+// (UNSUPPORTED ops keep their kind, op and location).
 #pragma once
 
 #include <algorithm>
@@ -50,6 +51,34 @@ inline std::map<std::string, Tensor> tensors_from_views(const rnnconf_tensor_vie
   return out;
 }
 
+// UnsupportedOpError across the boundary (message kind RNNCONF_MSG_UNSUPPORTED_OP):
+// "op\nfile\nline\ncolumn\ndetail", so the host rebuilds the same error.
+inline std::string encode_unsupported_op(const UnsupportedOpError& e) {
+  return e.op() + "\n" + e.where().file + "\n" + std::to_string(e.where().line) + "\n" +
+         std::to_string(e.where().column) + "\n" + e.detail();
+}
+
+inline UnsupportedOpError decode_unsupported_op(const std::string& text) {
+  std::vector<std::string> f;
+  size_t start = 0;
+  while (f.size() < 4) {
+    const size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) break;
+    f.push_back(text.substr(start, nl - start));
+    start = nl + 1;
+  }
+  if (f.size() < 4) return UnsupportedOpError(text, SourceLocation{});
+  auto number = [](const std::string& s) {
+    int v = 0;
+    for (char ch : s) {
+      if (ch < '0' || ch > '9') return 0;
+      v = v * 10 + (ch - '0');
+    }
+    return v;
+  };
+  return UnsupportedOpError(f[0], SourceLocation::at_line(f[1], number(f[2]), number(f[3])), text.substr(start));
+}
+
 // Module side: runs `body` and returns 0, or reports the exception that left
 // it (MemoryBudgetError, rnnconf::Error, any other) through the sink and
 // returns 1. Nothing is thrown across the boundary.
@@ -63,6 +92,12 @@ int32_t guarded_call(const rnnconf_module_sink* sink, Body&& body) noexcept {
     return 0;
   } catch (const MemoryBudgetError& e) {
     report(RNNCONF_MSG_MEMORY_BUDGET, e.what());
+  } catch (const UnsupportedOpError& e) {
+    try {
+      report(RNNCONF_MSG_UNSUPPORTED_OP, encode_unsupported_op(e).c_str());
+    } catch (...) {
+      report(RNNCONF_MSG_ERROR, e.what());
+    }
   } catch (const std::exception& e) {
     report(RNNCONF_MSG_ERROR, e.what());
   } catch (...) {

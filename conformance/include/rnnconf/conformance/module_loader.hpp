@@ -102,7 +102,7 @@ class ModuleResults {
   std::vector<std::string> warnings;
   std::vector<std::string> details;
   std::string error;           // the module's error message, when it reported one
-  int32_t error_kind = -1;     // RNNCONF_MSG_ERROR or RNNCONF_MSG_MEMORY_BUDGET
+  int32_t error_kind = -1;     // RNNCONF_MSG_ERROR, _MEMORY_BUDGET or _UNSUPPORTED_OP
   std::exception_ptr host_failure;  // storing a result failed on the host (e.g. over its memory budget)
 
  private:

@@ -10,6 +10,13 @@
 //   unexpected_failure failed with no expectation (a regression: exit non-zero)
 //   mistrusted         the golden cannot reveal an error (policy); not a pass
 //   skipped            cannot run here (reason recorded), never counted as passed
+//   unsupported        the model uses an op the engine does not implement
+//                      (UnsupportedOpError: the op and its graph.nnef:L:C);
+//                      neither passed nor failed, whatever the expectations say
+//
+// Model-tier cases (MatrixCase::is_model) are judged output by output with
+// judge_output_generic (float64 truth, the check_floor_depth floor), mistrusted
+// only when the generator's meta.json says so; they have no emitter model.
 #pragma once
 
 #include <filesystem>
@@ -23,11 +30,13 @@
 #include "rnnconf/conformance/matrix.hpp"
 #include "rnnconf/conformance/policy.hpp"
 #include "rnnconf/core/deadline.hpp"
+#include "rnnconf/core/error.hpp"
 
 namespace rnnconf::conformance {
 
-enum class Outcome { passed, unexpected_pass, expected_failure, unexpected_failure, mistrusted, skipped };
-std::string_view outcome_name(Outcome o);  // "PASS", "XPASS", "XFAIL", "FAIL", "MISTRUSTED", "SKIP"
+enum class Outcome { passed, unexpected_pass, expected_failure, unexpected_failure, mistrusted, skipped, unsupported };
+// "PASS", "XPASS", "XFAIL", "FAIL", "MISTRUSTED", "SKIP", "UNSUPPORTED"
+std::string_view outcome_name(Outcome o);
 
 struct CaseResult {
   std::string case_name;
@@ -40,6 +49,9 @@ struct CaseResult {
   std::vector<OutputJudgement> outputs;      // one per graph output
   std::string error;                         // load/run failure (model refused, missing export, ...)
   std::string skip_reason;
+  // Outcome::unsupported: the op the engine lacks and where the model uses it.
+  std::string unsupported_op;
+  SourceLocation unsupported_at;
   std::string expectation;                   // the expectations file's reason, when listed
   std::string expectation_when;              // the matched entry's condition ("device=cuda"); "" = unconditional
   std::string export_path_kind;              // "fragment" / "primitives" (how the exporter emitted it)
@@ -58,15 +70,16 @@ struct CaseResult {
 
 struct Summary {
   int total = 0, passed = 0, failed = 0, expected_failures = 0, unexpected_failures = 0, unexpected_passes = 0,
-      mistrusted = 0, skipped = 0;
+      mistrusted = 0, skipped = 0, unsupported = 0;
   std::vector<std::pair<std::string, std::string>> skips;  // (case and engine, reason)
+  std::vector<std::pair<std::string, std::string>> unsupported_ops;  // (case and engine, "op 'x' at f:L:C")
   void add(const CaseResult& r);
 };
 
 struct RunConfig {
   std::filesystem::path root;            // repository root (matrix, goldens, policy, expectations)
   std::string filter;                    // regex on case names
-  std::string tier = "small";
+  std::string tier = kDefaultRunTiers;  // comma list of tiers; "" = every tier
   std::vector<std::string> engines = {"cpu", "cpu-literal"};  // names (engines.hpp), each case on each
   std::string model_source = "t2n";      // t2n | emitter
   bool diff_emitter = true;              // t2n source: record the statement diff against our emitter

@@ -39,6 +39,9 @@ struct TriageReport {
   double step_threshold = 0;  // what "differs" means per step: max(A, R * e_torch)
 };
 
+// Model-tier cases (MatrixCase::is_model) have no RnnSpec to replay: both
+// functions throw Error "not triaged (model tier: issue 16)".
+//
 // Triage of a loaded model on reference_cpu in MODE ("fused" | "literal").
 // The replay stops at `deadline` (then the report says the model was refused
 // with the statement where the time ran out).

@@ -1,6 +1,8 @@
 // rnnconf::Error: the one exception type of the project. It carries where the
 // problem is (file, line, column or byte offset) and what was expected, and
 // formats them as "file:line:col: message" / "file@offset: message".
+// UnsupportedOpError: a model uses an operation this project does not
+// implement (UNSUPPORTED, not a FAIL): "UNSUPPORTED: op 'x' at graph.nnef:L:C".
 #pragma once
 
 #include <cstdint>
@@ -34,9 +36,31 @@ class Error : public std::runtime_error {
   // The message without the location prefix.
   const std::string& message() const noexcept { return message_; }
 
+ protected:
+  // For subclasses whose what() is not "location: message".
+  Error(SourceLocation where, std::string message, std::string what_text);
+
  private:
   SourceLocation where_;
   std::string message_;
+};
+
+// An operation the model uses and the executor does not implement (or the
+// checker does not know): not a defect of the model nor a wrong result, so
+// reported as UNSUPPORTED (exit code 3), never as FAIL. what() and message()
+// read "UNSUPPORTED: op 'x' at graph.nnef:L:C" plus " (detail)" when given;
+// every rethrow on the way out (fragment calls, the engine module boundary)
+// keeps this type, the op and the location.
+class UnsupportedOpError : public Error {
+ public:
+  UnsupportedOpError(std::string op, SourceLocation where, std::string detail = {});
+
+  const std::string& op() const noexcept { return op_; }
+  const std::string& detail() const noexcept { return detail_; }
+
+ private:
+  std::string op_;
+  std::string detail_;
 };
 
 }  // namespace rnnconf

@@ -8,11 +8,16 @@
 //   FAIL_NUMERIC  an output out of bounds, non-finite, missing or misshapen
 //   FAIL_LOAD     our loader or executor refuses the model
 //   FAIL_EXPORT   the exporter raised, crashed or timed out (its own error kept)
+//   UNSUPPORTED   the export uses an op the engine does not implement (the op and
+//                 its graph.nnef:L:C kept): neither a pass nor a failure
 // Change, baseline -> now ("failing" = FAIL_*):
-//   newly_broken   not failing -> failing   (the only change that gates: exit 1)
-//   fixed          failing -> not failing
-//   still_failing  failing -> failing (the verdict may differ: both are shown)
-//   unchanged_pass not failing -> not failing
+//   newly_broken      not failing -> failing   (the only change that gates: exit 1)
+//   newly_unsupported not UNSUPPORTED -> UNSUPPORTED: a loss of coverage (the new
+//                     export uses an op we lack), not a numeric regression (exit 3)
+//   still_unsupported UNSUPPORTED -> UNSUPPORTED (exit 3)
+//   fixed             failing -> not failing
+//   still_failing     failing -> failing (the verdict may differ: both are shown)
+//   unchanged_pass    not failing -> not failing (UNSUPPORTED -> PASS included)
 #pragma once
 
 #include <cstdint>
@@ -31,7 +36,7 @@ struct OutputVerdict {
 };
 
 struct Verdict {
-  std::string verdict;           // PASS | MISTRUSTED | FAIL_NUMERIC | FAIL_LOAD | FAIL_EXPORT
+  std::string verdict;           // PASS | MISTRUSTED | FAIL_NUMERIC | FAIL_LOAD | FAIL_EXPORT | UNSUPPORTED
   std::string error;             // the exporter's / loader's error, or the failing outputs' reasons
   std::string export_traceback;  // FAIL_EXPORT: the exporter's traceback when it has one
   std::string export_path_kind;  // fragment | primitives | "" (no export)
@@ -41,14 +46,17 @@ struct Verdict {
   std::vector<std::string> warnings;  // e.g. an unknown fragment body run literally
   std::string triage;                 // one line for a non-pass; "" when none is available
   std::string defect_class;           // the class of a non-pass (triage.hpp); "" for PASS
+  // UNSUPPORTED: the op the engine lacks and where ("file:L:C").
+  std::string unsupported_op, unsupported_at;
   bool failing() const { return verdict.rfind("FAIL_", 0) == 0; }
+  bool unsupported() const { return verdict == "UNSUPPORTED"; }
 };
 
 struct Entry {
   std::string case_name;
   std::string engine, device, mode;  // the engine (cpu, cpu-literal, cuda) and its (device, mode)
   Verdict now, baseline;
-  std::string change;  // newly_broken | fixed | still_failing | unchanged_pass
+  std::string change;  // newly_broken | newly_unsupported | still_unsupported | fixed | still_failing | unchanged_pass
   bool export_changed = false;
   std::string export_diff;    // "identical", or the first differing statements / fragments / tensors
   double export_seconds = 0;  // the exporter's time on this case
@@ -58,6 +66,7 @@ struct Entry {
 struct Summary {
   int entries = 0, newly_broken = 0, fixed = 0, still_failing = 0, unchanged_pass = 0, export_changed = 0,
       export_failed = 0;
+  int unsupported = 0, newly_unsupported = 0;  // entries UNSUPPORTED now; of those, not with the baseline
   void add(const Entry& e);
 };
 
