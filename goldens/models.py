@@ -361,6 +361,23 @@ class BiLstmTaggerWithState(nn.Module):
         return self.logsoftmax(self.head(y))
 
 
+class DeltaGruTagger(nn.Module):
+    """Streaming frame tagger on delta features: x[:, 1:] - x[:, :T-1] over a dynamic
+    time axis (torch_to_nnef's dyn_slice: int64 shape arithmetic and select), GRU,
+    Linear, and the argmax tag of every frame (an int64 output, judged exactly)."""
+
+    def __init__(self, feats=6, hidden=10, tags=5):
+        super().__init__()
+        self.rnn = nn.GRU(feats, hidden, batch_first=True)
+        self.head = nn.Linear(hidden, tags)
+
+    def forward(self, x):
+        delta = x[:, 1:] - x[:, : x.shape[1] - 1]
+        y, _ = self.rnn(delta)
+        logits = self.head(y)
+        return logits, logits.argmax(dim=-1)
+
+
 def _f(name, *shape):
     return Input(name, tuple(shape))
 
@@ -404,6 +421,9 @@ MODELS: list[ModelCase] = [
     ModelCase("model_bilstm_tagger_state", BiLstmTaggerWithState.__doc__, ("tagger", "bidi", "state"),
               BiLstmTaggerWithState, (_f("x", "B", "T", 8), _f("h0", 2, "B", 8), _f("c0", 2, "B", 8)),
               ("logprobs",), dict(B=2, T=6)),
+    ModelCase("model_delta_gru_tagger", DeltaGruTagger.__doc__, ("streaming", "dynamic", "dyn_slice", "argmax"),
+              DeltaGruTagger, (_f("x", "B", "T", 6),), ("logits", "tags"),
+              dict(B=2, T=6), dict(B=2, T=9), {"x": {1: "T"}}),
 ]
 
 BY_NAME = {m.name: m for m in MODELS}

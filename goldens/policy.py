@@ -124,8 +124,27 @@ def generic_floor() -> float:
 
 
 def judge_generic(output: str, ours: np.ndarray, torch_f32: np.ndarray, truth: np.ndarray) -> Judgement:
-    """judge() with the generic floor: the model tier's rule (goldens/generate_models.py)."""
+    """judge() with the generic floor: the model tier's rule (goldens/generate_models.py).
+    Integer and logical outputs (argmax indices, masks) are compared exactly, dtype
+    included, as judge_exact in conformance/src/policy.cpp."""
+    if not np.issubdtype(np.asarray(truth).dtype, np.floating):
+        return judge_exact(output, ours, truth)
     return judge(output, ours, torch_f32, truth, generic_floor())
+
+
+def judge_exact(output: str, ours: np.ndarray, expect: np.ndarray) -> Judgement:
+    """Exact comparison of an integer or logical output."""
+    ours, expect = np.asarray(ours), np.asarray(expect)
+    if tuple(ours.shape) != tuple(expect.shape):
+        return Judgement(output, False, f"shape {list(ours.shape)} != {list(expect.shape)}",
+                         None, 0.0, 0.0, None, None)
+    if ours.dtype != expect.dtype:
+        return Judgement(output, False, f"dtype {ours.dtype}, expected {expect.dtype}",
+                         None, 0.0, 0.0, None, None)
+    differ = int(np.count_nonzero(ours != expect))
+    reason = "" if differ == 0 else f"{differ} element(s) differ in an exact ({expect.dtype}) output"
+    worst = float(np.max(np.abs(ours.astype(np.float64) - expect.astype(np.float64)))) if ours.size else 0.0
+    return Judgement(output, differ == 0, reason, worst, 0.0, 0.0, 0, 0.0)
 
 
 def mistrust_fraction(kind: str, h_like: list[np.ndarray]) -> float:

@@ -270,6 +270,25 @@ TEST(ExecutorFused, ChangedScanBodyMakesTheCallerUnknown) {
   EXPECT_GT(max_abs_diff(orig.outputs.at("y"), fused.outputs.at("y")), 1e-3);
 }
 
+// Helper fragments of real models (t2n's silu, layer_norm, dyn_slice, ...) have no
+// fused kernel: the fused engine runs them literally without a warning; only a
+// fragment named like a kernel (lstm, gru, ...) with an unknown identity warns.
+TEST(ExecutorFused, HelperFragmentsRunLiterallyWithoutAWarning) {
+  const std::string text =
+      "version 1.0;\nextension tract_registry tract_core;\n"
+      "fragment my_silu( x: tensor<scalar> ) -> ( y: tensor<scalar> )\n{\n    y = mul(x, sigmoid(x));\n}\n"
+      "graph g(x) -> (y)\n{\n"
+      "    x = tract_core_external(shape = [2], datum_type = 'f32');\n"
+      "    y = my_silu(x);\n}\n";
+  const RunResult r = run_model(model_from_text(text), {{"x", f32({2}, {-1.0F, 2.0F})}}, fused_f32());
+  EXPECT_TRUE(r.warnings.empty()) << r.warnings[0];
+  ASSERT_EQ(r.calls.size(), 1u);
+  EXPECT_FALSE(r.calls[0].fused);
+  const std::vector<float> y = values(r.outputs.at("y"));
+  EXPECT_FLOAT_EQ(y[0], -1.0F / (1.0F + std::exp(1.0F)));
+  EXPECT_FLOAT_EQ(y[1], 2.0F / (1.0F + std::exp(-2.0F)));
+}
+
 TEST(ExecutorFused, KnownTableMatchesTheGoldenExports) {
   // Every fragment the exports call is in the embedded table (the sweep
   // checks they all fuse); the table holds the ten pinned torch_to_nnef names.

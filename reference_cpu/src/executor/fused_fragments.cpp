@@ -61,6 +61,12 @@ const FusedBinder* find_binder(std::string_view fragment) {
   return nullptr;
 }
 
+}  // namespace
+
+bool names_fused_kernel(std::string_view fragment) { return find_binder(fragment) != nullptr; }
+
+namespace {
+
 class Args {
  public:
   Args(const nnef::Fragment& f, const std::vector<Value>& v, SequenceBackend* device) : f_(f), v_(v), device_(device) {}

@@ -123,7 +123,8 @@ Value call_document_fragment(ExecContext& ctx, const nnef::Fragment& f, const nn
     bool done = false;
     if (ctx.options.mode == FragmentMode::fused) {
       if (!find_known_fragment(id)) {
-        ctx.warn(fmt::format("fragment '{}' has an unknown identity {} (signature {}): run literally", f.name,
+        if (names_fused_kernel(f.name))
+          ctx.warn(fmt::format("fragment '{}' has an unknown identity {} (signature {}): run literally", f.name,
                              id.hash_hex(), id.signature));
       } else {
         std::string why_not;

@@ -57,6 +57,10 @@ Value run_scan(ExecContext& ctx, const OpCall& call);
 // Fused kernel for a fragment whose identity is known (fused_fragments.cpp).
 // nullopt with `why_not` set when the call does not meet the kernel's
 // preconditions (then the caller runs it literally).
+// Whether a fused kernel exists for fragments of this name (lstm, gru, ...):
+// only such a fragment with an unknown identity is worth a warning; helper
+// fragments (layer_norm, dyn_slice, silu, ...) always run literally.
+bool names_fused_kernel(std::string_view fragment);
 std::optional<std::vector<Value>> run_fused(ExecContext& ctx, const nnef::Fragment& f, const std::vector<Value>& args,
                                             const void* call_site, const std::vector<std::string>& lhs,
                                             std::string& why_not);
