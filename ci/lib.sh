@@ -17,3 +17,9 @@ RNNCONF_VENV="${RNNCONF_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/rnnconf/venv-$(rnn
 RNNCONF_PYTHON="$RNNCONF_VENV/bin/python"
 
 rnnconf_log() { printf '[rnnconf %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# The checkout's capture/ tool is installed editable into the shared venv
+# (ci/setup.sh, step 3); the stamp names the checkout it points at, so a venv
+# last set up from another checkout is re-pointed (ci/python checks it).
+RNNCONF_CAPTURE_STAMP="$RNNCONF_VENV/.rnnconf-capture"
+rnnconf_capture_want() { echo "$RNNCONF_ROOT/capture $(sha256sum "$RNNCONF_ROOT/capture/pyproject.toml" | cut -c1-12)"; }

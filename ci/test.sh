@@ -124,7 +124,7 @@ fi
 
 rnnconf_log "pytest"
 pydirs=()
-for d in core nnef goldens conformance emitter reference_cpu tools; do [ -d "$d" ] && pydirs+=("$d"); done
+for d in core nnef goldens conformance emitter reference_cpu tools capture; do [ -d "$d" ] && pydirs+=("$d"); done
 RNNCONF_BUILD_DIR="$RNNCONF_ROOT/build/release" "$RNNCONF_PYTHON" -m pytest -q -p no:cacheprovider -rs \
   "${pydirs[@]}" 2>&1 | tee "$logdir/pytest.log"
 rc=${PIPESTATUS[0]}

@@ -9,31 +9,9 @@ from __future__ import annotations
 import torch
 
 from rnnspec import RnnSpec
-
-
-def _step(kind, x, h, c, p, sfx, bias, proj):
-    """One time step for one (layer, direction); returns (h', c')."""
-    gi = x @ p["weight_ih" + sfx].T
-    gh = h @ p["weight_hh" + sfx].T
-    if bias:
-        gi = gi + p["bias_ih" + sfx]
-        gh = gh + p["bias_hh" + sfx]
-    if kind == "lstm":
-        i, f, g, o = (gi + gh).chunk(4, dim=-1)
-        c2 = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
-        h2 = torch.sigmoid(o) * torch.tanh(c2)
-        if proj:
-            h2 = h2 @ p["weight_hr" + sfx].T
-        return h2, c2
-    if kind == "gru":
-        ir, iz, in_ = gi.chunk(3, dim=-1)
-        hr, hz, hn = gh.chunk(3, dim=-1)
-        r = torch.sigmoid(ir + hr)
-        z = torch.sigmoid(iz + hz)
-        n = torch.tanh(in_ + r * hn)
-        return (1 - z) * n + z * h, None
-    pre = gi + gh
-    return (torch.tanh(pre) if kind == "rnn_tanh" else torch.relu(pre)), None
+# One time step of one (layer, direction), written once for the goldens and for
+# rnnconf-capture (capture/, installed into the venv by ci/setup.sh).
+from rnnconf_capture.states_f64 import step
 
 
 def states(spec: RnnSpec, params: dict, inputs: dict) -> tuple[dict, dict]:
@@ -68,7 +46,7 @@ def states(spec: RnnSpec, params: dict, inputs: dict) -> tuple[dict, dict]:
             cs = [None] * T
             order = range(T - 1, -1, -1) if d else range(T)
             for t in order:
-                h, c2 = _step(spec.kind, layer_in[t], h, c, p, sfx, spec.bias, spec.proj)
+                h, c2 = step(spec.kind, layer_in[t], h, c, p, sfx, spec.bias, spec.proj)
                 c = c2 if c2 is not None else c
                 hs[t], cs[t] = h, c
             tag = f"l{k}_{'bwd' if d else 'fwd'}"

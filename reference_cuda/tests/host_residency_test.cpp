@@ -216,7 +216,10 @@ TEST(HostResidency, UnknownFragmentRunsLiterally) {
     unknown = unknown || w.find("unknown identity") != std::string::npos;
     literal = literal || (w.find("device emulated: fragment 'my_pack'") == 0 && w.find("ran literally on the CPU") != std::string::npos);
   }
-  EXPECT_TRUE(unknown);
+  // 'my_pack' names no fused kernel: a helper fragment, run literally without an
+  // "unknown identity" warning (that one is for an lstm/gru/... whose body differs);
+  // the device still says it ran on the CPU.
+  EXPECT_FALSE(unknown);
   EXPECT_TRUE(literal);
   EXPECT_EQ(exec.backend.device_layout_ops(), 2);
   EXPECT_EQ(exec.backend.device_to_host(), 1);
